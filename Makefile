@@ -1,0 +1,77 @@
+# imprint: Make decides what is stale; the `imprint` command does the work.
+# The first target on a fresh Debian machine (as root) installs what the pipeline needs.
+
+MANUSCRIPT ?= manuscript
+BUILD      ?= build
+PYTHON     ?= python3
+VENV       := .venv
+BIN        := $(VENV)/bin
+IMPRINT    := $(BIN)/imprint --manuscript $(MANUSCRIPT) --build $(BUILD)
+
+# Output names come from the slug in publication.yaml (read without Python: no bootstrap needed).
+SLUG := $(shell sed -n 's/^slug:[[:space:]]*["'\'']*\([a-z0-9-]*\).*/\1/p' $(MANUSCRIPT)/publication.yaml 2>/dev/null)
+ifeq ($(SLUG),)
+SLUG := publication
+endif
+
+# Every input a build reads: the manuscript, the house style and the package itself.
+INPUTS := $(shell find $(MANUSCRIPT) styles src -type f -not -name '*.pyc' 2>/dev/null) pyproject.toml
+
+# Debian packages: fonts, HarfBuzz subsetting (3x faster PDF writing), poppler and qpdf for checks.
+APT_PACKAGES := fonts-noto-core fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 \
+                libpangoft2-1.0-0 poppler-utils qpdf
+BOOTSTRAP := $(VENV)/.bootstrapped
+
+.DELETE_ON_ERROR:
+.DEFAULT_GOAL := help
+.PHONY: help pdf epub all check test lint clean bootstrap system-deps
+
+help: ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
+
+pdf: $(BUILD)/$(SLUG).pdf ## build the print PDF: build/<slug>.pdf
+
+epub: $(BUILD)/$(SLUG).epub ## build the EPUB 3: build/<slug>.epub
+
+all: pdf epub ## build every edition
+
+check: $(BOOTSTRAP) ## check the manuscript (config, citations, references) without writing
+	$(IMPRINT) check
+
+test: $(BOOTSTRAP) ## run the linter and the whole test suite with the real validators
+	$(BIN)/ruff check src tests
+	$(BIN)/pytest
+
+clean: ## remove build outputs (keeps the virtualenv)
+	rm -rf $(BUILD)
+
+bootstrap: $(BOOTSTRAP) ## install system packages and the virtualenv (done by every target)
+
+$(BUILD)/$(SLUG).pdf: $(INPUTS) $(BOOTSTRAP)
+	$(IMPRINT) pdf
+
+$(BUILD)/$(SLUG).epub: $(INPUTS) $(BOOTSTRAP)
+	$(IMPRINT) epub
+
+$(BOOTSTRAP): pyproject.toml
+	@$(MAKE) --no-print-directory system-deps
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --editable '.[test]'
+	@touch $@
+
+# Installs only what is missing, non-interactively, so a second run installs nothing.
+system-deps:
+	@missing=""; \
+	for package in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q 'install ok installed' \
+	    || missing="$$missing $$package"; \
+	done; \
+	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
+	$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || missing="$$missing python3-venv"; \
+	if [ -n "$$missing" ]; then \
+	  echo "imprint: installing Debian packages:$$missing"; \
+	  if [ "$$(id -u)" != 0 ]; then echo "imprint: run as root (or install them):$$missing" >&2; exit 1; fi; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends $$missing >/dev/null; \
+	fi

@@ -1,0 +1,21 @@
+"""Which files a manuscript may embed: only regular files inside the manuscript folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+
+def local_asset(root: Path, src: str) -> tuple[str | None, str]:
+    """Return (path relative to root, "") for an allowed image, or (None, reason) to refuse it."""
+    parts = urlsplit(src)
+    if parts.scheme or parts.netloc:
+        return None, f"image '{src}' is not a file inside the manuscript (remote or absolute URL)"
+    if src.startswith("/"):
+        return None, f"image '{src}' is an absolute path; use a path inside the manuscript"
+    target = (root / unquote(parts.path)).resolve()
+    if not target.is_relative_to(root.resolve()):
+        return None, f"image '{src}' points outside the manuscript folder"
+    if not target.is_file():
+        return None, f"image '{src}' does not exist"
+    return target.relative_to(root.resolve()).as_posix(), ""

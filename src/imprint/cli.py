@@ -1,0 +1,130 @@
+"""`imprint pdf|epub|check`: argument parsing, progress, exit codes. Messages, never tracebacks."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from imprint.model import Diagnostic, ImprintError, Publication
+
+EXIT_OK, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2
+
+
+def default_styles() -> Path:
+    """The house style shipped beside the package (repository checkout layout)."""
+    return Path(__file__).resolve().parents[2] / "styles"
+
+
+def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="imprint", description=__doc__)
+    parser.add_argument("--manuscript", type=Path, default=Path("manuscript"),
+                        help="manuscript folder holding publication.yaml (default: manuscript)")
+    parser.add_argument("--styles", type=Path, default=None,
+                        help="house style folder (default: the styles/ shipped with imprint)")
+    parser.add_argument("--build", type=Path, default=Path("build"),
+                        help="output folder (default: build)")
+    parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    parser.add_argument("--quiet", action="store_true", help="print only problems")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser("pdf", help="build the print PDF: BUILD/<slug>.pdf")
+    commands.add_parser("epub", help="build the EPUB 3: BUILD/<slug>.epub")
+    commands.add_parser("check", help="read and check the manuscript; write nothing")
+    slug = commands.add_parser("slug", help="print the output name from publication.yaml")
+    slug.set_defaults(quiet=True)
+    return parser.parse_args(argv)
+
+
+class Reporter:
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.started = time.monotonic()
+
+    def step(self, message: str) -> None:
+        if not self.quiet:
+            elapsed = time.monotonic() - self.started
+            print(f"imprint: {message} ({elapsed:.1f}s)", file=sys.stderr, flush=True)
+
+    def problems(self, diagnostics: Sequence[Diagnostic]) -> None:
+        for diagnostic in diagnostics:
+            print(diagnostic, file=sys.stderr)
+
+
+def _build(args: argparse.Namespace, report: Reporter) -> Publication:
+    from imprint.pipeline import build_publication
+
+    report.step(f"reading {args.manuscript}")
+    pub = build_publication(args.manuscript, args.build / ".cache", strict=args.strict)
+    report.problems(pub.diagnostics)
+    report.step(f"read {len(pub.chapters)} chapters, "
+                f"{sum(len(c.notes) for c in pub.chapters)} notes")
+    return pub
+
+
+def _pdf(args: argparse.Namespace, report: Reporter) -> list[Diagnostic]:
+    from imprint.pdf import write_pdf
+
+    pub = _build(args, report)
+    target = args.build / f"{pub.meta.slug}.pdf"
+    report.step(f"rendering {target}")
+    warnings = write_pdf(pub, args.styles, target)
+    report.step(f"wrote {target} ({target.stat().st_size // 1024} KiB)")
+    return warnings
+
+
+def _epub(args: argparse.Namespace, report: Reporter) -> list[Diagnostic]:
+    from imprint.epub import write_epub
+
+    pub = _build(args, report)
+    target = args.build / f"{pub.meta.slug}.epub"
+    write_epub(pub, args.styles, target)
+    report.step(f"wrote {target} ({target.stat().st_size // 1024} KiB)")
+    return []
+
+
+def _check(args: argparse.Namespace, report: Reporter) -> list[Diagnostic]:
+    _build(args, report)
+    report.step("manuscript is consistent")
+    return []
+
+
+def _slug(args: argparse.Namespace, report: Reporter) -> list[Diagnostic]:
+    from imprint.config import load_config
+
+    print(load_config(args.manuscript.resolve()).slug)
+    return []
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, Reporter], list[Diagnostic]]] = {
+    "pdf": _pdf, "epub": _epub, "check": _check, "slug": _slug,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _arguments(argv)
+    args.styles = (args.styles or default_styles()).resolve()
+    report = Reporter(args.quiet)
+    try:
+        late = COMMANDS[args.command](args, report)
+    except ImprintError as error:
+        report.problems(error.diagnostics)
+        return error.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:  # an imprint bug, not bad input: say so plainly
+        if args.debug:
+            raise
+        print(f"imprint: internal error: {type(error).__name__}: {error} "
+              "(run with --debug for a traceback)", file=sys.stderr)
+        return EXIT_INTERNAL
+    report.problems(late)
+    if args.strict and late:
+        return EXIT_INPUT
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

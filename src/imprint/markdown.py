@@ -1,0 +1,35 @@
+"""The MarkdownIt instance: CommonMark plus Pandoc's extensions, each as a plugin."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from markdown_it import MarkdownIt
+from mdit_py_plugins.attrs import attrs_plugin
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+from imprint.citation_syntax import citations_plugin
+from imprint.md_divs import divs_plugin
+from imprint.md_figures import figures_plugin
+from imprint.md_headings import heading_attrs_plugin
+from imprint.md_xrefs import xrefs_plugin
+
+
+@cache
+def parser() -> MarkdownIt:
+    """One shared parser; per-document state lives in `env`, never on the instance."""
+    # html=True only so raw HTML is tokenized and can be refused with its line.
+    md = MarkdownIt("commonmark", {"html": True, "xhtmlOut": True, "typographer": True})
+    md.enable(["table", "replacements", "smartquotes"])
+    md.use(front_matter_plugin)
+    md.use(footnote_plugin)
+    md.use(deflist_plugin)
+    md.use(attrs_plugin, spans=True, after=("image", "span_close", "link_close"))
+    md.use(divs_plugin)
+    md.use(heading_attrs_plugin)
+    md.use(figures_plugin)
+    md.use(xrefs_plugin)
+    md.use(citations_plugin)
+    return md

@@ -1,0 +1,46 @@
+"""Pandoc fenced divs: `::: {.callout title="Key findings"}` … `:::`, nested with longer fences.
+
+Built on mdit-py-plugins' container rule, which already handles nesting and closing fences;
+we only accept Pandoc's attribute syntax and turn the info string into attributes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+from mdit_py_plugins.container import container_plugin
+
+from imprint.attributes import parse_attrs
+
+
+def divs_plugin(md: MarkdownIt) -> None:
+    container_plugin(md, "div", validate=_is_div_info, render=_render_div)
+    md.core.ruler.after("block", "div_attrs", _div_attrs)
+
+
+def _is_div_info(params: str, *_: Any) -> bool:
+    info = params.strip()
+    return bool(info) and (info.startswith("{") or info.replace("-", "").isalnum())
+
+
+def _div_attrs(state: StateCore) -> None:
+    for token in state.tokens:
+        if token.type != "container_div_open":
+            continue
+        info = token.info.strip()
+        attrs = parse_attrs(info) if info.startswith("{") else {"class": info}
+        token.meta["attrs"] = attrs or {}
+        token.meta["malformed"] = attrs is None
+
+
+def _render_div(
+    self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any
+) -> str:
+    token = tokens[idx]
+    if token.nesting == -1:
+        return "</aside>\n" if token.meta.get("aside") else "</div>\n"
+    return self.renderToken(tokens, idx, options, env)

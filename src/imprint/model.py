@@ -1,0 +1,192 @@
+"""The typed model that flows between stages.
+
+Every stage takes and returns these frozen dataclasses, so the PDF, the EPUB and the preview
+read one shared description of the publication and can never disagree about numbering.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+ChapterKind = Literal["front", "body", "back"]
+NotesMode = Literal["endnotes", "footnotes"]
+CiteMode = Literal["normal", "suppress-author", "author-in-text"]
+
+
+@dataclass(frozen=True, order=True)
+class Loc:
+    """Where a thing came from: a path relative to the manuscript folder and a 1-based line."""
+
+    path: str
+    line: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    loc: Loc | None
+    message: str
+    severity: Severity = "error"
+
+    def __str__(self) -> str:
+        where = f"{self.loc}: " if self.loc else ""
+        prefix = "warning: " if self.severity == "warning" else ""
+        return f"{where}{prefix}{self.message}"
+
+
+class ImprintError(Exception):
+    """One or more problems with the input; the CLI prints them and exits non-zero."""
+
+    exit_code = 1
+
+    def __init__(self, diagnostics: list[Diagnostic] | Diagnostic) -> None:
+        if isinstance(diagnostics, Diagnostic):
+            diagnostics = [diagnostics]
+        self.diagnostics = tuple(diagnostics)
+        super().__init__("\n".join(str(d) for d in self.diagnostics))
+
+    @classmethod
+    def at(cls, loc: Loc | None, message: str) -> ImprintError:
+        return cls(Diagnostic(loc, message))
+
+
+@dataclass(frozen=True)
+class Author:
+    name: str
+    affiliation: str = ""
+    bio: str = ""
+
+
+@dataclass(frozen=True)
+class Funding:
+    """The funder's statement and disclaimer: data from publication.yaml, never template text."""
+
+    statement: str
+    disclaimer: str
+
+
+@dataclass(frozen=True)
+class ChapterSpec:
+    """One entry of the chapter list in publication.yaml."""
+
+    file: str  # relative to the manuscript folder
+    kind: ChapterKind
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Metadata:
+    slug: str
+    title: str
+    subtitle: str
+    short_title: str
+    authors: tuple[Author, ...]
+    date: str  # ISO 8601 (YYYY-MM-DD)
+    publisher: str
+    identifier: str
+    language: str
+    rights: str
+    keywords: tuple[str, ...]
+    abstract: str
+    funding: Funding
+    chapters: tuple[ChapterSpec, ...]
+    bibliography: tuple[str, ...] = ()
+    citation_style: str = "chicago-notes-bibliography"
+    bibliography_all: bool = False
+    notes: NotesMode = "endnotes"
+    colophon: str = ""
+
+
+@dataclass(frozen=True)
+class CiteItem:
+    """One key inside a citation: `see @a, ch. 2` is prefix 'see', key 'a', suffix ', ch. 2'."""
+
+    key: str
+    prefix: str = ""
+    suffix: str = ""
+    mode: CiteMode = "normal"
+
+
+@dataclass(frozen=True)
+class CitationRef:
+    """A citation as written, numbered: `note_number` is the note it sits in, or None when the
+    style is author-date and the citation stays in the running text."""
+
+    id: str
+    items: tuple[CiteItem, ...]
+    loc: Loc
+    note_number: int | None
+    in_footnote: bool
+
+
+@dataclass(frozen=True)
+class Note:
+    """A note in the one sequence shared by every edition."""
+
+    number: int
+    html: str
+    source: Loc
+    chapter: str  # chapter slug
+
+
+@dataclass(frozen=True)
+class Heading:
+    id: str
+    level: int
+    text: str  # plain text, for contents, bookmarks and navigation
+    html: str
+
+
+@dataclass(frozen=True)
+class Figure:
+    id: str
+    number: int
+    src: str  # relative to the manuscript folder
+    alt: str
+    caption_html: str
+    source_html: str
+    chapter: str
+
+
+@dataclass(frozen=True)
+class Table:
+    id: str
+    number: int
+    caption_html: str
+    chapter: str
+
+
+@dataclass(frozen=True)
+class Chapter:
+    slug: str
+    title: str
+    short_title: str
+    number: int | None  # body chapters are numbered; front and back matter are not
+    kind: ChapterKind
+    source: Loc
+    html: str
+    headings: tuple[Heading, ...] = ()
+    notes: tuple[Note, ...] = ()
+
+
+@dataclass(frozen=True)
+class BibEntry:
+    key: str
+    html: str
+
+
+@dataclass(frozen=True)
+class Publication:
+    root: Path
+    meta: Metadata
+    chapters: tuple[Chapter, ...]
+    bibliography: tuple[BibEntry, ...] = ()
+    figures: tuple[Figure, ...] = ()
+    tables: tuple[Table, ...] = ()
+    assets: tuple[str, ...] = ()  # files the editions embed, relative to the manuscript folder
+    diagnostics: tuple[Diagnostic, ...] = field(default=())

@@ -1,0 +1,230 @@
+"""Number stage: chapters, headings, figures, tables and notes get their one book-wide number.
+
+Numbers are written onto the tokens' `meta` (the tokens are this pipeline's private working
+copy), and the cross-reference targets and citations are returned for the later stages.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markdown_it.token import Token
+
+from imprint.assets import local_asset
+from imprint.model import CitationRef, Diagnostic, Heading, Loc
+from imprint.parse import ParsedChapter, line_of
+
+
+@dataclass(frozen=True)
+class Target:
+    id: str
+    label: str  # what a cross-reference prints: "Figure 2", "Table 1", "Chapter 3"
+    chapter: str  # slug of the chapter holding it
+    kind: str  # "figure", "table", "section"
+
+
+@dataclass
+class Numbering:
+    targets: dict[str, Target] = field(default_factory=dict)
+    chapter_numbers: dict[str, int | None] = field(default_factory=dict)
+    headings: dict[str, tuple[Heading, ...]] = field(default_factory=dict)
+    citations: list[CitationRef] = field(default_factory=list)
+    footnote_numbers: list[int] = field(default_factory=list)
+    note_locs: dict[int, Loc] = field(default_factory=dict)
+    assets: set[str] = field(default_factory=set)
+    problems: list[Diagnostic] = field(default_factory=list)
+    next_note: int = 1
+    figures: int = 0
+    tables: int = 0
+
+
+def walk_inline(tokens: tuple[Token, ...] | list[Token]) -> Iterator[tuple[Token, Token]]:
+    """(block inline token, child) pairs in reading order."""
+    for token in tokens:
+        for child in token.children or []:
+            yield token, child
+
+
+def number_publication(
+    root: Path, chapters: list[ParsedChapter], note_style: bool
+) -> Numbering:
+    state = Numbering()
+    body = 0
+    for chapter in chapters:
+        if chapter.spec.kind == "body":
+            body += 1
+        state.chapter_numbers[chapter.slug] = body if chapter.spec.kind == "body" else None
+        _number_blocks(root, chapter, state)
+    for chapter in chapters:
+        _number_notes(chapter, state, note_style)
+    for chapter in chapters:
+        _check_xrefs(chapter, state)
+    return state
+
+
+def anchor(identifier: str) -> str:
+    """An id safe everywhere (XML ids may not contain ':'): `fig:exercises` -> `fig-exercises`."""
+    return identifier.replace(":", "-")
+
+
+def slugify(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "section"
+
+
+def _add_target(state: Numbering, chapter: ParsedChapter, token: Token, key: str,
+                label: str, kind: str) -> Target:
+    """Register `key` (the id as the author wrote it) under its XML-safe anchor."""
+    if key in state.targets:
+        where = Loc(chapter.path, line_of(token))
+        state.problems.append(Diagnostic(where, f"duplicate id '{key}'"))
+    target = Target(anchor(key), label, chapter.slug, kind)
+    state.targets[key] = target
+    return target
+
+
+def _number_blocks(root: Path, chapter: ParsedChapter, state: Numbering) -> None:
+    headings = []
+    tokens = chapter.tokens
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open":
+            headings.append(_heading(chapter, tokens, index, state))
+        elif token.type == "figure_open":
+            _figure(root, chapter, token, tokens[index + 1], state)
+        elif token.type == "table_open":
+            _table(chapter, token, state)
+    for block, child in walk_inline(tokens):
+        if child.type == "image":
+            _inline_image(root, chapter, block, child, state)
+    state.headings[chapter.slug] = tuple(headings)
+
+
+def _heading(chapter: ParsedChapter, tokens: tuple[Token, ...], index: int,
+             state: Numbering) -> Heading:
+    token, inline = tokens[index], tokens[index + 1]
+    level = int(token.tag[1])
+    text = "".join(c.content for c in inline.children or [] if c.type in ("text", "code_inline"))
+    key = str(token.attrGet("id") or "")
+    if not key:
+        key = chapter.slug if level == 1 else f"{chapter.slug}-{slugify(text)}"
+        while key in state.targets:
+            key += "-1"
+    number = state.chapter_numbers[chapter.slug]
+    label = f"Chapter {number}" if level == 1 and number else f"“{text}”"
+    target = _add_target(state, chapter, token, key, label, "section")
+    token.attrSet("id", target.id)
+    return Heading(id=target.id, level=level, text=text, html="")
+
+
+def _figure(root: Path, chapter: ParsedChapter, token: Token, caption: Token,
+            state: Numbering) -> None:
+    attrs = token.meta["attrs"]
+    where = Loc(chapter.path, line_of(token))
+    state.figures += 1
+    token.meta["number"] = state.figures
+    fid = attrs.get("id") or f"figure-{state.figures}"
+    if not attrs.get("fig-alt", "").strip():
+        state.problems.append(Diagnostic(where, 'figure has no alt text (add fig-alt="…")'))
+    _check_image(root, chapter, token, token.meta["src"], where, state)
+    token.meta["id"] = _add_target(state, chapter, token, fid, f"Figure {state.figures}",
+                                   "figure").id
+
+
+def _table(chapter: ParsedChapter, token: Token, state: Numbering) -> None:
+    attrs = token.meta.get("attrs")
+    if attrs is None:
+        return  # a table without a caption is not numbered
+    state.tables += 1
+    token.meta["number"] = state.tables
+    tid = attrs.get("id") or f"table-{state.tables}"
+    token.meta["id"] = _add_target(state, chapter, token, tid, f"Table {state.tables}",
+                                   "table").id
+
+
+def _inline_image(root: Path, chapter: ParsedChapter, block: Token, image: Token,
+                  state: Numbering) -> None:
+    where = Loc(chapter.path, line_of(block))
+    _check_image(root, chapter, image, image.attrGet("src") or "", where, state)
+
+
+def _check_image(root: Path, chapter: ParsedChapter, token: Token, src: str, where: Loc,
+                 state: Numbering) -> None:
+    path, reason = local_asset(root, src)
+    if path is None:
+        token.meta["blocked"] = True
+        state.problems.append(Diagnostic(where, f"{reason}; not embedded", "warning"))
+    else:
+        token.meta["asset"] = path
+        state.assets.add(path)
+
+
+def _number_notes(chapter: ParsedChapter, state: Numbering, note_style: bool) -> None:
+    footnotes: dict[str, int] = {}
+    in_block = False
+    for token in chapter.tokens:
+        if token.type == "footnote_block_open":
+            in_block = True
+        if in_block:
+            continue
+        for child in token.children or []:
+            if child.type == "footnote_ref":
+                label = child.meta["label"]
+                if label not in footnotes:
+                    footnotes[label] = _take_note(state)
+                    state.footnote_numbers.append(footnotes[label])
+                    state.note_locs[footnotes[label]] = Loc(chapter.path, line_of(token))
+                child.meta["number"] = footnotes[label]
+            elif child.type == "citation":
+                number = _take_note(state) if note_style else None
+                _cite(chapter, token, child, number, False, state)
+    _number_footnote_bodies(chapter, footnotes, state)
+
+
+def _take_note(state: Numbering) -> int:
+    state.next_note += 1
+    return state.next_note - 1
+
+
+def _number_footnote_bodies(chapter: ParsedChapter, footnotes: dict[str, int],
+                            state: Numbering) -> None:
+    current: int | None = None
+    for token in chapter.tokens:
+        if token.type == "footnote_open":
+            current = footnotes.get(token.meta["label"])
+            token.meta["number"] = current
+            if current is None:
+                where = Loc(chapter.path, _first_line_after(chapter.tokens, token))
+                state.problems.append(Diagnostic(
+                    where, f"footnote '[^{token.meta['label']}]' is never referenced", "warning"))
+        for child in token.children or []:
+            if child.type == "citation" and current is not None:
+                _cite(chapter, token, child, current, True, state)
+
+
+def _first_line_after(tokens: tuple[Token, ...], token: Token) -> int:
+    start = tokens.index(token)
+    return next((line_of(t) for t in tokens[start:] if t.map), 0)
+
+
+def _cite(chapter: ParsedChapter, block: Token, child: Token, number: int | None,
+          in_footnote: bool, state: Numbering) -> None:
+    cid = f"cite-{len(state.citations) + 1}"
+    child.meta["id"] = cid
+    child.meta["note"] = number
+    line = child.meta.get("line")
+    loc = Loc(chapter.path, line + 1 if line is not None else line_of(block))
+    state.citations.append(CitationRef(cid, child.meta["items"], loc, number, in_footnote))
+    if number is not None and not in_footnote:
+        state.note_locs[number] = loc
+
+
+def _check_xrefs(chapter: ParsedChapter, state: Numbering) -> None:
+    for block, child in walk_inline(chapter.tokens):
+        if child.type == "xref" and child.meta["target"] not in state.targets:
+            where = Loc(chapter.path, line_of(block))
+            state.problems.append(
+                Diagnostic(where, f"unknown cross-reference '@{child.meta['target']}'"))

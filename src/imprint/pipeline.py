@@ -1,0 +1,65 @@
+"""load -> parse -> number -> cite -> render: the one way a `Publication` is made."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from imprint.cite import (
+    Bibliography,
+    Formatted,
+    check_citations,
+    format_citations,
+    load_bibliography,
+    resolve_style,
+)
+from imprint.config import CONFIG_NAME, load_config
+from imprint.model import Diagnostic, ImprintError, Loc, Publication
+from imprint.numbering import number_publication
+from imprint.parse import parse_chapter
+from imprint.render import render_chapters
+
+
+def build_publication(root: Path, cache_dir: Path, *, strict: bool = False) -> Publication:
+    """Read and check the whole manuscript; raise ImprintError listing every problem."""
+    root = root.resolve()
+    meta = load_config(root)
+    config = Loc(CONFIG_NAME)
+    style = resolve_style(meta.citation_style, root, config)
+    bib = load_bibliography(meta.bibliography, root, config) if meta.bibliography else None
+    parsed = [parse_chapter(root, spec) for spec in meta.chapters]
+    numbering = number_publication(root, parsed, style.is_note_style)
+    problems = [p for chapter in parsed for p in chapter.problems] + numbering.problems
+    problems += _citation_problems(numbering.citations, bib)
+    _raise_on_errors(problems, strict)
+    formatted: Formatted | None = None
+    if bib is not None:
+        formatted = format_citations(
+            numbering.citations, numbering.footnote_numbers, bib, style, meta.language,
+            cache_dir, include_all=meta.bibliography_all,
+        )
+    return Publication(
+        root=root,
+        meta=meta,
+        chapters=render_chapters(parsed, numbering, formatted),
+        bibliography=formatted.bibliography if formatted else (),
+        assets=tuple(sorted(numbering.assets)),
+        diagnostics=tuple(problems),
+    )
+
+
+def _citation_problems(citations: list, bib: Bibliography | None) -> list[Diagnostic]:
+    if bib is not None:
+        return check_citations(citations, bib)
+    return [
+        Diagnostic(c.loc, f"citation of '{c.items[0].key}' but publication.yaml names no "
+                   "bibliography")
+        for c in citations[:1]
+    ]
+
+
+def _raise_on_errors(problems: list[Diagnostic], strict: bool) -> None:
+    fatal = [p for p in problems if p.severity == "error" or strict]
+    if fatal:
+        ordered = sorted(problems, key=lambda p: (p.loc or Loc(""), p.message))
+        raise ImprintError(ordered if strict else sorted(
+            fatal, key=lambda p: (p.loc or Loc(""), p.message)))
