@@ -35,8 +35,8 @@ epub: $(BUILD)/$(SLUG).epub ## build the EPUB 3: build/<slug>.epub
 
 all: pdf epub ## build every edition
 
-check: $(BOOTSTRAP) ## check the manuscript (config, citations, references) without writing
-	$(IMPRINT) check
+check: $(BUILD)/$(SLUG).epub ## check the manuscript, then validate the EPUB with EPUBCheck
+	$(IMPRINT) check --epub $(BUILD)/$(SLUG).epub
 
 test: $(BOOTSTRAP) ## run the linter and the whole test suite with the real validators
 	$(BIN)/ruff check src tests

@@ -32,7 +32,8 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands.add_parser("pdf", help="build the print PDF: BUILD/<slug>.pdf")
     commands.add_parser("epub", help="build the EPUB 3: BUILD/<slug>.epub")
-    commands.add_parser("check", help="read and check the manuscript; write nothing")
+    check = commands.add_parser("check", help="read and check the manuscript; write nothing")
+    check.add_argument("--epub", type=Path, help="also validate this EPUB with EPUBCheck")
     slug = commands.add_parser("slug", help="print the output name from publication.yaml")
     slug.set_defaults(quiet=True)
     return parser.parse_args(argv)
@@ -86,8 +87,18 @@ def _epub(args: argparse.Namespace, report: Reporter) -> list[Diagnostic]:
 
 
 def _check(args: argparse.Namespace, report: Reporter) -> list[Diagnostic]:
+    from imprint.checks import run_epubcheck
+
     _build(args, report)
     report.step("manuscript is consistent")
+    if args.epub is None:
+        return []
+    result = run_epubcheck(args.epub)
+    report.problems([Diagnostic(None, m) for m in result.messages])
+    if not result.clean:
+        raise ImprintError(Diagnostic(None, f"EPUBCheck: {result.errors} errors, "
+                                      f"{result.warnings} warnings in {args.epub}"))
+    report.step(f"EPUBCheck: 0 errors, 0 warnings in {args.epub}")
     return []
 
 

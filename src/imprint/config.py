@@ -98,7 +98,8 @@ class _Checker:
         out: dict[str, Any] = {}
         for key in node:
             if key not in schema:
-                self.fail(self.loc(node, key), f"unknown key '{key}' in {where}{_suggest(key, schema)}")
+                hint = _suggest(key, schema)
+                self.fail(self.loc(node, key), f"unknown key '{key}' in {where}{hint}")
         for name, spec in schema.items():
             if name not in node or node[name] is None:
                 if spec.required:
@@ -159,7 +160,8 @@ class _Checker:
         items = []
         for index, item in enumerate(raw):
             if not isinstance(item, CommentedMap):
-                self.fail(self.loc(raw, index), f"list item must be a mapping, not {_kind_name(item)}")
+                kind = _kind_name(item)
+                self.fail(self.loc(raw, index), f"list item must be a mapping, not {kind}")
                 continue
             items.append((self.loc(raw, index), self.mapping(item, spec.schema, "this entry")))
         return items

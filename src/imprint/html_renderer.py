@@ -77,6 +77,17 @@ class ChapterRenderer(RendererHTML):
             ctx.skip_punctuation.add(id(following))
         return f"{cite.inline_html}{punctuation}{note_call(number)}"
 
+    def link_open(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        if tokens[idx].meta.get("blocked"):
+            env["imprint_blocked_link"] = True
+            return ""
+        return self.renderToken(tokens, idx, options, env)
+
+    def link_close(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        if env.pop("imprint_blocked_link", False):
+            return ""
+        return self.renderToken(tokens, idx, options, env)
+
     def footnote_ref(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
         return note_call(tokens[idx].meta["number"])
 

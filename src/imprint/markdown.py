@@ -32,4 +32,12 @@ def parser() -> MarkdownIt:
     md.use(figures_plugin)
     md.use(xrefs_plugin)
     md.use(citations_plugin)
+    # markdown-it silently drops `file:` URLs and leaves the source text; let them through so
+    # the numbering stage can refuse them with a located warning instead.
+    md.validateLink = _validate_link  # type: ignore[method-assign]
     return md
+
+
+def _validate_link(url: str) -> bool:
+    scheme = url.strip().lower().split(":", 1)[0]
+    return scheme not in ("javascript", "vbscript") and not url.lower().startswith("data:text")

@@ -7,7 +7,8 @@ import re
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 
-XREF = re.compile(r"@((?:fig|tbl|sec):[A-Za-z0-9_][A-Za-z0-9_:.-]*[A-Za-z0-9_]|(?:fig|tbl|sec):[A-Za-z0-9_])")
+# `@fig:x.` ends at the period: an id may hold inner punctuation but ends on a word character.
+XREF = re.compile(r"@((?:fig|tbl|sec):(?:[A-Za-z0-9_][A-Za-z0-9_:.-]*)?[A-Za-z0-9_])")
 
 
 def xrefs_plugin(md: MarkdownIt) -> None:

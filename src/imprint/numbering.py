@@ -100,6 +100,12 @@ def _number_blocks(root: Path, chapter: ParsedChapter, state: Numbering) -> None
     for block, child in walk_inline(tokens):
         if child.type == "image":
             _inline_image(root, chapter, block, child, state)
+        elif child.type == "link_open" and _is_local_file(child.attrGet("href") or ""):
+            where = Loc(chapter.path, line_of(block))
+            child.meta["blocked"] = True
+            state.problems.append(Diagnostic(
+                where, f"link '{child.attrGet('href')}' points at a local file; not linked",
+                "warning"))
     state.headings[chapter.slug] = tuple(headings)
 
 
@@ -143,6 +149,10 @@ def _table(chapter: ParsedChapter, token: Token, state: Numbering) -> None:
     tid = attrs.get("id") or f"table-{state.tables}"
     token.meta["id"] = _add_target(state, chapter, token, tid, f"Table {state.tables}",
                                    "table").id
+
+
+def _is_local_file(href: str) -> bool:
+    return href.strip().lower().startswith("file:")
 
 
 def _inline_image(root: Path, chapter: ParsedChapter, block: Token, image: Token,
