@@ -49,7 +49,7 @@ def parse_chapter(root: Path, spec: ChapterSpec) -> ParsedChapter:
         bad = []
     env: dict[str, Any] = {"path": path}
     tokens = parser().parse(text, env)
-    problems = bad + _raw_html(tokens, path)
+    problems = bad + _raw_html(tokens, path) + _unused_footnotes(env, text, path)
     front, front_problems = _front_matter(tokens, path)
     problems += front_problems
     title = _title(tokens)
@@ -64,6 +64,20 @@ def parse_chapter(root: Path, spec: ChapterSpec) -> ParsedChapter:
         env=env,
         problems=tuple(problems),
     )
+
+
+def _unused_footnotes(env: dict[str, Any], text: str, path: str) -> list[Diagnostic]:
+    """markdown-it drops a footnote nobody calls; say so rather than lose it silently."""
+    problems = []
+    for ref, index in env.get("footnotes", {}).get("refs", {}).items():
+        if index != -1:
+            continue
+        label = ref[1:]
+        marker = f"[^{label}]:"
+        line = next((n for n, row in enumerate(text.splitlines(), 1) if marker in row), 0)
+        problems.append(Diagnostic(Loc(path, line), f"footnote '[^{label}]' is never referenced",
+                                   "warning"))
+    return problems
 
 
 def _title(tokens: list[Token]) -> str | None:
