@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from dataclasses import dataclass
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from weasyprint import CSS, HTML, URLFetcher
+from weasyprint.document import Document
 
 from imprint.atomic import atomic_path
 from imprint.model import Diagnostic, Publication
@@ -67,19 +69,59 @@ def _weasyprint_warnings() -> Iterator[list[str]]:
         logger.propagate = previous
 
 
-def write_pdf(pub: Publication, styles: Path, target: Path) -> list[Diagnostic]:
-    """Render the book to `target` atomically; return WeasyPrint's warnings as diagnostics."""
+@dataclass(frozen=True)
+class Rendered:
+    """A laid-out book: WeasyPrint's pages, plus what the render said."""
+
+    html: str
+    document: Document
+    warnings: tuple[Diagnostic, ...]
+
+
+def render_document(pub: Publication, styles: Path) -> Rendered:
+    """Lay the book out (the expensive step); the EPUB's page list reads the same layout."""
     html = book_html(pub, styles)
     fetcher = SandboxFetcher((pub.root, styles))
-    # A stable identifier derived from the content keeps rebuilds byte-identical.
-    identifier = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
-    with _weasyprint_warnings() as messages, atomic_path(target) as temporary:
-        document = HTML(string=html, base_url=pub.root.as_uri() + "/", url_fetcher=fetcher)
+    with _weasyprint_warnings() as messages:
+        page = HTML(string=html, base_url=pub.root.as_uri() + "/", url_fetcher=fetcher)
         stylesheet = CSS(filename=str(styles / "print.css"), url_fetcher=fetcher)
-        document.write_pdf(
-            temporary,
-            stylesheets=[stylesheet],
-            pdf_identifier=identifier,
-            custom_metadata=True,
-        )
-    return [Diagnostic(None, f"weasyprint: {m}", "warning") for m in messages]
+        document = page.render(stylesheets=[stylesheet])
+    warnings = tuple(Diagnostic(None, f"weasyprint: {m}", "warning") for m in messages)
+    return Rendered(html, document, warnings)
+
+
+def write_pdf(pub: Publication, styles: Path, target: Path) -> list[Diagnostic]:
+    """Render the book to `target` atomically; return WeasyPrint's warnings as diagnostics."""
+    rendered = render_document(pub, styles)
+    # A stable identifier derived from the content keeps rebuilds byte-identical.
+    identifier = hashlib.sha256(rendered.html.encode()).hexdigest()[:32].encode()
+    with _weasyprint_warnings() as messages, atomic_path(target) as temporary:
+        rendered.document.write_pdf(temporary, pdf_identifier=identifier, custom_metadata=True)
+    return [*rendered.warnings, *(Diagnostic(None, f"weasyprint: {m}", "warning")
+                                  for m in messages)]
+
+
+def _roman(number: int) -> str:
+    numerals = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
+                (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
+    out = ""
+    for value, letters in numerals:
+        count, number = divmod(number, value)
+        out += letters * count
+    return out
+
+
+def body_start(pub: Publication, rendered: Rendered) -> int:
+    """Index of the page where the first body chapter opens (arabic folio 1)."""
+    first = next((c for c in pub.chapters if c.kind == "body"), None)
+    if first is None:
+        return len(rendered.document.pages)
+    anchor = f"chapter-{first.slug}"
+    return next(i for i, page in enumerate(rendered.document.pages) if anchor in page.anchors)
+
+
+def page_labels(pub: Publication, rendered: Rendered) -> tuple[str, ...]:
+    """The folio of every page as printed: lower-roman front matter, arabic from the body."""
+    start = body_start(pub, rendered)
+    total = len(rendered.document.pages)
+    return tuple(_roman(i + 1) if i < start else str(i - start + 1) for i in range(total))
