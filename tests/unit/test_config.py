@@ -39,45 +39,59 @@ def test_misspelled_key_names_its_line_and_suggests(tmp_path: Path) -> None:
     config = MINIMAL_CONFIG.replace("publisher: Test Press", "publsher: Test Press")
     errors = errors_for(tmp_path, config)
     line = line_of(config, "publsher")
-    assert f"publication.yaml:{line}: unknown key 'publsher' in publication.yaml " \
-           "(did you mean 'publisher'?)" in errors
+    assert (
+        f"publication.yaml:{line}: unknown key 'publsher' in publication.yaml "
+        "(did you mean 'publisher'?)" in errors
+    )
 
 
 def test_unknown_nested_key(tmp_path: Path) -> None:
-    config = MINIMAL_CONFIG.replace("    bio: Writes tests.",
-                                    "    bio: Writes tests.\n    twitter: x")
+    config = MINIMAL_CONFIG.replace(
+        "    bio: Writes tests.", "    bio: Writes tests.\n    twitter: x"
+    )
     errors = errors_for(tmp_path, config)
-    assert f"publication.yaml:{line_of(config, 'twitter')}: unknown key 'twitter' in this entry" \
+    assert (
+        f"publication.yaml:{line_of(config, 'twitter')}: unknown key 'twitter' in this entry"
         in errors
+    )
 
 
 def test_wrong_type(tmp_path: Path) -> None:
     config = MINIMAL_CONFIG.replace("keywords: [testing]", "keywords: 42")
     errors = errors_for(tmp_path, config)
-    assert f"publication.yaml:{line_of(config, 'keywords')}: 'keywords' must be a list of " \
-           "strings, not a number" in errors
+    assert (
+        f"publication.yaml:{line_of(config, 'keywords')}: 'keywords' must be a list of "
+        "strings, not a number" in errors
+    )
 
 
 def test_missing_required_field(tmp_path: Path) -> None:
     config = MINIMAL_CONFIG.replace("rights: All rights reserved.\n", "")
     assert "publication.yaml:1: missing required key 'rights' in publication.yaml" in errors_for(
-        tmp_path, config)
+        tmp_path, config
+    )
 
 
 def test_missing_funding_disclaimer_names_the_funding_block(tmp_path: Path) -> None:
     config = MINIMAL_CONFIG.replace(
         "  disclaimer: The views expressed here do not necessarily represent those of the Test "
-        "Foundation.\n", "")
+        "Foundation.\n",
+        "",
+    )
     errors = errors_for(tmp_path, config)
-    assert f"publication.yaml:{line_of(config, 'statement:')}: missing required key " \
-           "'disclaimer' in this mapping" in errors
+    assert (
+        f"publication.yaml:{line_of(config, 'statement:')}: missing required key "
+        "'disclaimer' in this mapping" in errors
+    )
 
 
 def test_chapter_file_that_does_not_exist(tmp_path: Path) -> None:
     config = MINIMAL_CONFIG.replace("chapters/02-second.md", "chapters/02-missing.md")
     errors = errors_for(tmp_path, config)
-    assert f"publication.yaml:{line_of(config, '02-missing')}: chapter file " \
-           "'chapters/02-missing.md' does not exist" in errors
+    assert (
+        f"publication.yaml:{line_of(config, '02-missing')}: chapter file "
+        "'chapters/02-missing.md' does not exist" in errors
+    )
 
 
 def test_chapter_outside_the_manuscript_is_refused(tmp_path: Path) -> None:
@@ -88,16 +102,19 @@ def test_chapter_outside_the_manuscript_is_refused(tmp_path: Path) -> None:
 
 
 def test_bad_choice(tmp_path: Path) -> None:
-    config = MINIMAL_CONFIG.replace("    kind: body\n  - file: chapters/02", "    kind: middle\n"
-                                    "  - file: chapters/02")
+    config = MINIMAL_CONFIG.replace(
+        "    kind: body\n  - file: chapters/02", "    kind: middle\n  - file: chapters/02"
+    )
     errors = errors_for(tmp_path, config)
     assert any("'kind' must be one of front, body, back, not a string" in e for e in errors)
 
 
 def test_all_errors_are_reported_together(tmp_path: Path) -> None:
-    config = (MINIMAL_CONFIG.replace("publisher:", "publsher:")
-              .replace("keywords: [testing]", "keywords: 42")
-              .replace("chapters/02-second.md", "chapters/nope.md"))
+    config = (
+        MINIMAL_CONFIG.replace("publisher:", "publsher:")
+        .replace("keywords: [testing]", "keywords: 42")
+        .replace("chapters/02-second.md", "chapters/nope.md")
+    )
     assert len(errors_for(tmp_path, config)) >= 4  # typo, missing publisher, type, chapter
 
 

@@ -27,7 +27,10 @@ def render_one(tmp_path: Path, text: str) -> str:
     return render_chapters(parsed, numbering, None)[0].html
 
 
-@pytest.mark.parametrize(("line", "title", "source", "expected"), read_fixture_file(FIXTURES),
-                         ids=[case[1] for case in read_fixture_file(FIXTURES)])
+@pytest.mark.parametrize(
+    ("line", "title", "source", "expected"),
+    read_fixture_file(FIXTURES),
+    ids=[case[1] for case in read_fixture_file(FIXTURES)],
+)
 def test_dialect(tmp_path: Path, line: int, title: str, source: str, expected: str) -> None:
     assert render_one(tmp_path, source) == expected

@@ -33,7 +33,8 @@ def test_front_matter_short_title_and_unknown_key(tmp_path: Path) -> None:
     [chapter] = parse(tmp_path, {"01-a.md": "---\nshort-title: Arms\nauthor: x\n---\n# Arms\n"})
     assert chapter.short_title == "Arms" and chapter.title == "Arms"
     assert [str(p) for p in chapter.problems] == [
-        "chapters/01-a.md:3: unknown front matter key 'author'"]
+        "chapters/01-a.md:3: unknown front matter key 'author'"
+    ]
 
 
 def test_missing_title(tmp_path: Path) -> None:
@@ -55,10 +56,13 @@ def test_duplicate_ids_across_chapters(tmp_path: Path) -> None:
 
 
 def test_notes_are_numbered_once_across_the_book(tmp_path: Path) -> None:
-    chapters = parse(tmp_path, {
-        "01-a.md": "# A\n\nOne.[^x] Two.[^y]\n\n[^x]: X.\n\n[^y]: Y.\n",
-        "02-b.md": "# B\n\nThree.[^x]\n\n[^x]: Same label, another chapter.\n",
-    })
+    chapters = parse(
+        tmp_path,
+        {
+            "01-a.md": "# A\n\nOne.[^x] Two.[^y]\n\n[^x]: X.\n\n[^y]: Y.\n",
+            "02-b.md": "# B\n\nThree.[^x]\n\n[^x]: Same label, another chapter.\n",
+        },
+    )
     numbering = number_publication(tmp_path, chapters, note_style=True)
     assert numbering.footnote_numbers == [1, 2, 3]
     assert numbering.note_locs[3] == Loc("chapters/02-b.md", 3)
@@ -67,4 +71,5 @@ def test_notes_are_numbered_once_across_the_book(tmp_path: Path) -> None:
 def test_unreferenced_footnote_is_a_warning(tmp_path: Path) -> None:
     [chapter] = parse(tmp_path, {"01-a.md": "# A\n\nText.\n\n[^lost]: Never called.\n"})
     assert [str(p) for p in chapter.problems] == [
-        "chapters/01-a.md:5: warning: footnote '[^lost]' is never referenced"]
+        "chapters/01-a.md:5: warning: footnote '[^lost]' is never referenced"
+    ]
