@@ -17,23 +17,26 @@ endif
 # Every input a build reads: the manuscript, the house style and the package itself.
 INPUTS := $(shell find $(MANUSCRIPT) styles src -type f -not -name '*.pyc' 2>/dev/null) pyproject.toml
 
-# Debian packages: fonts, HarfBuzz subsetting (3x faster PDF writing), poppler and qpdf for checks.
+# Debian packages: fonts, HarfBuzz subsetting (3x faster PDF writing), poppler and qpdf for checks,
+# Chromium for the preview's browser tests and DAISY Ace.
 APT_PACKAGES := fonts-noto-core fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 \
-                libpangoft2-1.0-0 poppler-utils qpdf
+                libpangoft2-1.0-0 poppler-utils qpdf chromium
 BOOTSTRAP := $(VENV)/.bootstrapped
 
 .DELETE_ON_ERROR:
 .DEFAULT_GOAL := help
-.PHONY: help pdf epub all check test lint clean bootstrap system-deps
+.PHONY: help pdf pdf-press epub all check test lint clean bootstrap system-deps
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
 
 pdf: $(BUILD)/$(SLUG).pdf ## build the print PDF: build/<slug>.pdf
 
+pdf-press: $(BUILD)/$(SLUG)-press.pdf ## build the press PDF with bleed and crop marks
+
 epub: $(BUILD)/$(SLUG).epub ## build the EPUB 3: build/<slug>.epub
 
-all: pdf epub ## build every edition
+all: pdf pdf-press epub ## build every edition
 
 check: $(BUILD)/$(SLUG).epub ## check the manuscript, then validate the EPUB with EPUBCheck
 	$(IMPRINT) check --epub $(BUILD)/$(SLUG).epub
@@ -49,6 +52,9 @@ bootstrap: $(BOOTSTRAP) ## install system packages and the virtualenv (done by e
 
 $(BUILD)/$(SLUG).pdf: $(INPUTS) $(BOOTSTRAP)
 	$(IMPRINT) pdf
+
+$(BUILD)/$(SLUG)-press.pdf: $(INPUTS) $(BOOTSTRAP)
+	$(IMPRINT) pdf --press
 
 $(BUILD)/$(SLUG).epub: $(INPUTS) $(BOOTSTRAP)
 	$(IMPRINT) epub
@@ -68,6 +74,7 @@ system-deps:
 	    || missing="$$missing $$package"; \
 	done; \
 	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
 	$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || missing="$$missing python3-venv"; \
 	if [ -n "$$missing" ]; then \
 	  echo "imprint: installing Debian packages:$$missing"; \

@@ -30,7 +30,9 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--quiet", action="store_true", help="print only problems")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    commands.add_parser("pdf", help="build the print PDF: BUILD/<slug>.pdf")
+    pdf = commands.add_parser("pdf", help="build the print PDF: BUILD/<slug>.pdf")
+    pdf.add_argument("--press", action="store_true",
+                     help="press edition with bleed and crop marks: BUILD/<slug>-press.pdf")
     commands.add_parser("epub", help="build the EPUB 3: BUILD/<slug>.epub")
     check = commands.add_parser("check", help="read and check the manuscript; write nothing")
     check.add_argument("--epub", type=Path, help="also validate this EPUB with EPUBCheck")
@@ -69,9 +71,10 @@ def _pdf(args: argparse.Namespace, report: Reporter) -> list[Diagnostic]:
     from imprint.pdf import write_pdf
 
     pub = _build(args, report)
-    target = args.build / f"{pub.meta.slug}.pdf"
+    suffix = "-press" if args.press else ""
+    target = args.build / f"{pub.meta.slug}{suffix}.pdf"
     report.step(f"rendering {target}")
-    warnings = write_pdf(pub, args.styles, target)
+    warnings = write_pdf(pub, args.styles, target, press=args.press)
     report.step(f"wrote {target} ({target.stat().st_size // 1024} KiB)")
     return warnings
 

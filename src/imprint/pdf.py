@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -14,9 +15,19 @@ from weasyprint import CSS, HTML, URLFetcher
 from weasyprint.document import Document
 
 from imprint.atomic import atomic_path
-from imprint.model import Diagnostic, Publication
+from imprint.model import Diagnostic, ImprintError, Publication
+from imprint.pdf_audit import (
+    NOTDEF,
+    audit_glyphs,
+    audit_notes,
+    glyph_diagnostics,
+    note_diagnostics,
+)
+from imprint.pdf_labels import add_page_labels
 from imprint.templates import base_context, render
 
+FOOTNOTE_RETRIES = 3
+Fixes = dict[int, int]
 FONTS_COLOPHON = (
     "Set in Noto Serif and Noto Sans, with Noto Serif CJK SC and Noto Sans CJK SC for Chinese."
 )
@@ -39,7 +50,50 @@ class SandboxFetcher(URLFetcher):
         return super().fetch(url, headers)
 
 
-def book_html(pub: Publication, styles: Path) -> str:
+NOTE_CALL = re.compile(
+    r'<a class="noteref" id="noteref-(\d+)" href="#note-\1" epub:type="noteref" '
+    r'role="doc-noteref">\1</a>')
+
+
+def _as_footnotes(pub: Publication, fixes: Fixes) -> Publication:
+    """Put each note's text at its call, for CSS `float: footnote` to carry to the page foot.
+
+    A note in `fixes` gets a `footnote-policy` (1: line, 2: block): its call's line or paragraph
+    moves to the next page with it, the fix for a footnote WeasyPrint would print a page late.
+    Level 3, when WeasyPrint ignores both, starts the call's paragraph on a new page.
+    """
+    texts = {n.number: n.html for c in pub.chapters for n in c.notes}
+
+    def inline(match: re.Match[str]) -> str:
+        number = int(match.group(1))
+        body = texts[number].replace("<p>", '<span class="footnote-para">').replace(
+            "</p>", "</span>")
+        extra = {0: "", 1: " footnote-line", 2: " footnote-block", 3: " footnote-block"}[
+            fixes.get(number, 0)]
+        # The empty anchor marks the call's page; `nowrap` keeps it on the call's line.
+        return (f'<span class="footnote-group"><a class="footnote-call-anchor" '
+                f'id="noteref-{number}"></a><span class="footnote{extra}" '
+                f'id="note-{number}">{body}</span></span>')
+
+    breaks = [n for n, level in fixes.items() if level >= 3]
+    chapters = tuple(replace(c, html=NOTE_CALL.sub(inline, _break_before(c.html, breaks)))
+                     for c in pub.chapters)
+    return replace(pub, chapters=chapters)
+
+
+def _break_before(html: str, numbers: list[int]) -> str:
+    """Start the paragraph holding each of these note calls on a new page."""
+    for number in numbers:
+        call = html.find(f'id="noteref-{number}"')
+        start = html.rfind("<p>", 0, call)
+        if call >= 0 and start >= 0:
+            html = html[:start] + '<p class="footnote-break">' + html[start + 3 :]
+    return html
+
+
+def book_html(pub: Publication, styles: Path, fixes: Fixes | None = None) -> str:
+    if pub.meta.notes == "footnotes":
+        pub = _as_footnotes(pub, fixes or {})
     context = base_context(pub)
     context["fonts"] = FONTS_COLOPHON
     context["href"] = lambda ident: f"#{ident}"
@@ -78,27 +132,55 @@ class Rendered:
     warnings: tuple[Diagnostic, ...]
 
 
-def render_document(pub: Publication, styles: Path) -> Rendered:
+def render_document(pub: Publication, styles: Path, fixes: Fixes | None = None, *,
+                    press: bool = False) -> Rendered:
     """Lay the book out (the expensive step); the EPUB's page list reads the same layout."""
-    html = book_html(pub, styles)
+    html = book_html(pub, styles, fixes)
     fetcher = SandboxFetcher((pub.root, styles))
+    sheets = ["print.css", "press.css"] if press else ["print.css"]
     with _weasyprint_warnings() as messages:
         page = HTML(string=html, base_url=pub.root.as_uri() + "/", url_fetcher=fetcher)
-        stylesheet = CSS(filename=str(styles / "print.css"), url_fetcher=fetcher)
-        document = page.render(stylesheets=[stylesheet])
+        stylesheets = [CSS(filename=str(styles / s), url_fetcher=fetcher) for s in sheets]
+        document = page.render(stylesheets=stylesheets)
     warnings = tuple(Diagnostic(None, f"weasyprint: {m}", "warning") for m in messages)
     return Rendered(html, document, warnings)
 
 
-def write_pdf(pub: Publication, styles: Path, target: Path) -> list[Diagnostic]:
-    """Render the book to `target` atomically; return WeasyPrint's warnings as diagnostics."""
-    rendered = render_document(pub, styles)
+def render_audited(pub: Publication, styles: Path, *, press: bool = False) -> Rendered:
+    """Lay out, check every note, retry the misplaced footnotes, fail on what is still wrong."""
+    rendered = render_document(pub, styles, press=press)
+    problems = audit_notes(pub, rendered.document)
+    fixes: Fixes = {}
+    for _ in range(FOOTNOTE_RETRIES):
+        if not problems or pub.meta.notes != "footnotes":
+            break
+        for problem in problems:  # escalate: line first, then the whole paragraph
+            fixes[problem.number] = min(fixes.get(problem.number, 0) + 1, 3)
+        rendered = render_document(pub, styles, fixes, press=press)
+        problems = audit_notes(pub, rendered.document)
+    if problems:
+        raise ImprintError(note_diagnostics(pub, problems))
+    return rendered
+
+
+def write_pdf(pub: Publication, styles: Path, target: Path, *,
+              press: bool = False) -> list[Diagnostic]:
+    """Render the book to `target` atomically; return WeasyPrint's warnings as diagnostics.
+
+    The digital edition is RGB with live links; `press` adds bleed and crop marks.
+    """
+    rendered = render_audited(pub, styles, press=press)
     # A stable identifier derived from the content keeps rebuilds byte-identical.
     identifier = hashlib.sha256(rendered.html.encode()).hexdigest()[:32].encode()
     with _weasyprint_warnings() as messages, atomic_path(target) as temporary:
-        rendered.document.write_pdf(temporary, pdf_identifier=identifier, custom_metadata=True)
-    return [*rendered.warnings, *(Diagnostic(None, f"weasyprint: {m}", "warning")
-                                  for m in messages)]
+        rendered.document.write_pdf(temporary, pdf_identifier=identifier, custom_metadata=True,
+                                    pdf_variant="pdf/ua-1")
+        missing = audit_glyphs(pub, messages)
+        if missing:
+            raise ImprintError(glyph_diagnostics(pub, missing))
+        add_page_labels(temporary, page_labels(pub, rendered))
+    drawn = [m for m in messages if not NOTDEF.search(m)]
+    return [*rendered.warnings, *(Diagnostic(None, f"weasyprint: {m}", "warning") for m in drawn)]
 
 
 def _roman(number: int) -> str:
