@@ -13,8 +13,11 @@ from imprint.cli import main
 from tests.conftest import REPO
 
 
-def build(kind: str, manuscript: Path, out: Path, *extra: str) -> int:
-    return main(["--quiet", "--manuscript", str(manuscript), "--build", str(out), *extra, kind])
+def build(kind: str, manuscript: Path, out: Path, *extra: str,
+          command_options: tuple[str, ...] = ()) -> int:
+    """`extra` are imprint's global options; `command_options` follow the command."""
+    return main(["--quiet", "--manuscript", str(manuscript), "--build", str(out), *extra, kind,
+                 *command_options])
 
 
 def run_cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
@@ -29,3 +32,28 @@ def pdf_pages(path: Path) -> list[str]:
 def epub_text(path: Path, name: str) -> str:
     with zipfile.ZipFile(path) as archive:
         return archive.read(f"EPUB/{name}").decode("utf-8")
+
+
+def pdf_destinations(path: Path) -> dict[str, int]:
+    """Named destinations (the HTML ids WeasyPrint keeps) -> 0-based page index."""
+    import pikepdf
+
+    with pikepdf.open(path) as pdf:
+        pages = {page.objgen: index for index, page in enumerate(pdf.pages)}
+        tree = pikepdf.NameTree(pdf.Root.Names.Dests)
+        return {str(name): pages[dest[0].objgen] for name, dest in tree.items()}
+
+
+def top_line(page) -> str:  # type: ignore[no-untyped-def]
+    """The highest line of text on a pypdf page (running heads sit above the text block)."""
+    found: list[tuple[float, str]] = []
+
+    def visit(text: str, cm: list, tm: list, font: object, size: float) -> None:
+        if text.strip():
+            found.append((tm[5] * cm[3] + cm[5], text.strip()))
+
+    page.extract_text(visitor_text=visit)
+    if not found:
+        return ""
+    top = max(y for y, _ in found)
+    return " ".join(t for y, t in found if abs(y - top) < 2)

@@ -146,10 +146,10 @@ class Heading:
 class Figure:
     id: str
     number: int
-    src: str  # relative to the manuscript folder
+    src: str  # relative to the manuscript folder; "" when the image was refused
     alt: str
-    caption_html: str
-    source_html: str
+    caption: str  # plain text
+    source: str
     chapter: str
 
 
@@ -157,7 +157,8 @@ class Figure:
 class Table:
     id: str
     number: int
-    caption_html: str
+    caption: str  # plain text
+    source: str
     chapter: str
 
 
@@ -188,5 +189,6 @@ class Publication:
     bibliography: tuple[BibEntry, ...] = ()
     figures: tuple[Figure, ...] = ()
     tables: tuple[Table, ...] = ()
+    citations: tuple[CitationRef, ...] = ()
     assets: tuple[str, ...] = ()  # files the editions embed, relative to the manuscript folder
     diagnostics: tuple[Diagnostic, ...] = field(default=())

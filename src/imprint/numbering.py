@@ -15,7 +15,7 @@ from pathlib import Path
 from markdown_it.token import Token
 
 from imprint.assets import local_asset
-from imprint.model import CitationRef, Diagnostic, Heading, Loc
+from imprint.model import CitationRef, Diagnostic, Figure, Heading, Loc, Table
 from imprint.parse import ParsedChapter, line_of
 
 
@@ -36,6 +36,8 @@ class Numbering:
     footnote_numbers: list[int] = field(default_factory=list)
     note_locs: dict[int, Loc] = field(default_factory=dict)
     assets: set[str] = field(default_factory=set)
+    figure_list: list[Figure] = field(default_factory=list)
+    table_list: list[Table] = field(default_factory=list)
     problems: list[Diagnostic] = field(default_factory=list)
     next_note: int = 1
     figures: int = 0
@@ -96,7 +98,8 @@ def _number_blocks(root: Path, chapter: ParsedChapter, state: Numbering) -> None
         elif token.type == "figure_open":
             _figure(root, chapter, token, tokens[index + 1], state)
         elif token.type == "table_open":
-            _table(chapter, token, state)
+            has_caption = tokens[index + 1].type == "table_caption_open"
+            _table(chapter, token, tokens[index + 2] if has_caption else None, state)
     for block, child in walk_inline(tokens):
         if child.type == "image":
             _inline_image(root, chapter, block, child, state)
@@ -138,9 +141,18 @@ def _figure(root: Path, chapter: ParsedChapter, token: Token, caption: Token,
     _check_image(root, chapter, token, token.meta["src"], where, state)
     token.meta["id"] = _add_target(state, chapter, token, fid, f"Figure {state.figures}",
                                    "figure").id
+    state.figure_list.append(Figure(
+        token.meta["id"], state.figures, token.meta.get("asset", ""), attrs.get("fig-alt", ""),
+        _plain(caption), attrs.get("source", ""), chapter.slug))
 
 
-def _table(chapter: ParsedChapter, token: Token, state: Numbering) -> None:
+def _plain(inline: Token | None) -> str:
+    children = inline.children or [] if inline is not None else []
+    return "".join(c.content for c in children if c.type in ("text", "code_inline")).strip()
+
+
+def _table(chapter: ParsedChapter, token: Token, caption: Token | None,
+           state: Numbering) -> None:
     attrs = token.meta.get("attrs")
     if attrs is None:
         return  # a table without a caption is not numbered
@@ -149,6 +161,8 @@ def _table(chapter: ParsedChapter, token: Token, state: Numbering) -> None:
     tid = attrs.get("id") or f"table-{state.tables}"
     token.meta["id"] = _add_target(state, chapter, token, tid, f"Table {state.tables}",
                                    "table").id
+    state.table_list.append(Table(token.meta["id"], state.tables, _plain(caption),
+                                  attrs.get("source", ""), chapter.slug))
 
 
 def _is_local_file(href: str) -> bool:

@@ -82,8 +82,19 @@ def audit_glyphs(pub: Publication, messages: list[str]) -> list[MissingGlyph]:
 def glyph_diagnostics(pub: Publication, missing: list[MissingGlyph]) -> list[Diagnostic]:
     sources = {c.slug: c.source for c in pub.chapters}
     return [
-        Diagnostic(sources.get(m.chapter, Loc("publication.yaml")),
+        Diagnostic(_line_of(pub, sources.get(m.chapter), m.character),
                    f"character '{m.character}' (U+{ord(m.character):04X}) has no glyph in the "
                    "house fonts; it would not print")
         for m in missing
     ]
+
+
+def _line_of(pub: Publication, source: Loc | None, character: str) -> Loc | None:
+    """The first line of the chapter's file holding the character, for the editor to jump to."""
+    if source is None:
+        return None
+    try:
+        lines = (pub.root / source.path).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return source
+    return Loc(source.path, next((n for n, ln in enumerate(lines, 1) if character in ln), 1))

@@ -16,17 +16,24 @@ from imprint.config import CONFIG_NAME, load_config
 from imprint.model import Diagnostic, ImprintError, Loc, Publication
 from imprint.numbering import number_publication
 from imprint.parse import parse_chapter
+from imprint.parse_cache import ParseCache
 from imprint.render import render_chapters
 
 
-def build_publication(root: Path, cache_dir: Path, *, strict: bool = False) -> Publication:
-    """Read and check the whole manuscript; raise ImprintError listing every problem."""
+def build_publication(
+    root: Path, cache_dir: Path, *, strict: bool = False, cache: ParseCache | None = None
+) -> Publication:
+    """Read and check the whole manuscript; raise ImprintError listing every problem.
+
+    `cache` lets a long-running caller (the preview) re-parse only the chapters that changed.
+    """
     root = root.resolve()
     meta = load_config(root)
     config = Loc(CONFIG_NAME)
     style = resolve_style(meta.citation_style, root, config)
     bib = load_bibliography(meta.bibliography, root, config) if meta.bibliography else None
-    parsed = [parse_chapter(root, spec) for spec in meta.chapters]
+    parse = cache.parse if cache is not None else parse_chapter
+    parsed = [parse(root, spec) for spec in meta.chapters]
     numbering = number_publication(root, parsed, style.is_note_style)
     problems = [p for chapter in parsed for p in chapter.problems] + numbering.problems
     problems += _citation_problems(numbering.citations, bib)
@@ -42,6 +49,9 @@ def build_publication(root: Path, cache_dir: Path, *, strict: bool = False) -> P
         meta=meta,
         chapters=render_chapters(parsed, numbering, formatted),
         bibliography=formatted.bibliography if formatted else (),
+        figures=tuple(numbering.figure_list),
+        tables=tuple(numbering.table_list),
+        citations=tuple(numbering.citations),
         assets=tuple(sorted(numbering.assets)),
         diagnostics=tuple(problems),
     )
