@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,10 +40,14 @@ def chapter_slug(file: str) -> str:
     return re.sub(r"^\d+[-_]", "", stem) or stem
 
 
-def parse_chapter(root: Path, spec: ChapterSpec) -> ParsedChapter:
+def parse_chapter(root: Path, spec: ChapterSpec, data: bytes | None = None) -> ParsedChapter:
+    """Parse `spec`'s file, or `data` when the caller has already read (and hashed) its bytes."""
     path = spec.file
+    if data is None:
+        data = (root / path).read_bytes()
     try:
-        text = (root / path).read_text(encoding="utf-8")
+        # Decoded as read_text() would: UTF-8 with universal newlines.
+        text = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8").read()
     except UnicodeDecodeError:
         text, bad = "", [Diagnostic(Loc(path, 1), "not valid UTF-8")]
     else:
