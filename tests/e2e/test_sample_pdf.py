@@ -62,9 +62,12 @@ def test_page_labels_roman_then_arabic_from_the_first_chapter(reader: PdfReader,
 def test_printed_folios_match_the_labels(reader: PdfReader, pdf: Path) -> None:
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
                           text=True, check=True).stdout.split("\f")
-    for index in (pdf_destinations(pdf)["chapter-introduction"] + 1, len(reader.pages) - 3):
+    dests = pdf_destinations(pdf)
+    verso_front, body = dests["copyright"], dests["chapter-introduction"]
+    for index in (verso_front, dests["chapter-executive-summary"] + 1, body, body + 1,
+                  len(reader.pages) - 3):
         lines = [ln.strip() for ln in text[index].splitlines() if ln.strip()]
-        assert reader.page_labels[index] in lines[-1].split()
+        assert lines[-1].split() == [reader.page_labels[index]], index  # one folio, the label
 
 
 def contents_entries(reader: PdfReader, pdf: Path) -> list[tuple[str, str]]:
