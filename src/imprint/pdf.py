@@ -11,11 +11,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import pikepdf
 from weasyprint import CSS, HTML, URLFetcher
 from weasyprint.document import Document
 
 from imprint.atomic import atomic_path
 from imprint.model import Diagnostic, ImprintError, Publication
+from imprint.pdf_artifacts import mark_margin_artifacts
 from imprint.pdf_audit import (
     NOTDEF,
     audit_glyphs,
@@ -184,9 +186,19 @@ def write_pdf(pub: Publication, styles: Path, target: Path, *,
         missing = audit_glyphs(pub, messages)
         if missing:
             raise ImprintError(glyph_diagnostics(pub, missing))
-        add_page_labels(temporary, page_labels(pub, rendered))
+        _finish(temporary, page_labels(pub, rendered))
     drawn = [m for m in messages if not NOTDEF.search(m)]
     return [*rendered.warnings, *(Diagnostic(None, f"weasyprint: {m}", "warning") for m in drawn)]
+
+
+def _finish(path: Path, labels: tuple[str, ...]) -> None:
+    """What WeasyPrint does not write: page labels, and margin text marked as artifacts."""
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        add_page_labels(pdf, labels)
+        mark_margin_artifacts(pdf)
+        # A content-derived ID and no new timestamps keep rebuilds byte-identical.
+        pdf.save(path, deterministic_id=True, compress_streams=True,
+                 object_stream_mode=pikepdf.ObjectStreamMode.preserve)
 
 
 def _roman(number: int) -> str:

@@ -6,7 +6,6 @@ WeasyPrint writes none; pikepdf adds the number tree after the fact.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
 import pikepdf
 
@@ -31,13 +30,9 @@ def _from_roman(label: str) -> int:
     return total
 
 
-def add_page_labels(path: Path, labels: Sequence[str]) -> None:
-    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
-        nums = pikepdf.Array()
-        for index, style, start in label_ranges(labels):
-            nums.append(index)
-            nums.append(pikepdf.Dictionary(S=pikepdf.Name(style), St=start))
-        pdf.Root.PageLabels = pikepdf.Dictionary(Nums=nums)
-        # Fixed ID and no new timestamps keep rebuilds byte-identical.
-        pdf.save(path, deterministic_id=True, static_id=False, compress_streams=True,
-                 object_stream_mode=pikepdf.ObjectStreamMode.preserve)
+def add_page_labels(pdf: pikepdf.Pdf, labels: Sequence[str]) -> None:
+    nums = pikepdf.Array()
+    for index, style, start in label_ranges(labels):
+        nums.append(index)
+        nums.append(pikepdf.Dictionary(S=pikepdf.Name(style), St=start))
+    pdf.Root.PageLabels = pikepdf.Dictionary(Nums=nums)

@@ -173,3 +173,27 @@ def test_pdf_ua1_has_no_failures(pdf: Path) -> None:
 def test_byte_identical_rebuild(pdf: Path, tmp_path: Path) -> None:
     assert build("pdf", SAMPLE, tmp_path) == 0
     assert (tmp_path / f"{SLUG}.pdf").read_bytes() == pdf.read_bytes()
+
+
+def test_running_heads_and_folios_are_artifacts(pdf: Path) -> None:
+    dests = pdf_destinations(pdf)
+    with pikepdf.open(pdf) as doc:
+        page_ = doc.pages[dests["chapter-introduction"] + 1]
+        instructions = pikepdf.parse_content_stream(page_)
+        artifacts = [ops for ops, op in instructions
+                     if str(op) == "BMC" and ops and ops[0] == pikepdf.Name.Artifact]
+        assert len(artifacts) >= 2  # the running head and the folio
+        # none of their marked content is left pointing into the structure tree
+        tree = pikepdf.NumberTree(doc.Root.StructTreeRoot.ParentTree)
+        entries = tree[int(page_.obj.StructParents)]
+        assert all(isinstance(e, pikepdf.Dictionary) or e is None for e in entries)
+
+
+def test_no_more_than_two_hyphenated_lines_in_a_row(pdf: Path) -> None:
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    run = worst = 0
+    for line in text.splitlines():
+        run = run + 1 if re.search(r"[a-zа-я]-\s*$", line) else 0
+        worst = max(worst, run)
+    assert worst <= 2
