@@ -146,3 +146,17 @@ def test_config_errors_exit_1_without_traceback(tmp_path: Path) -> None:
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "publication.yaml:2: unknown key 'titel'" in result.stderr
     assert not (tmp_path / "b" / "tiny-report.pdf").exists()
+
+
+def test_funding_text_lives_only_in_publication_yaml() -> None:
+    from tests.conftest import REPO, SAMPLE
+
+    from imprint.config import load_config
+
+    funding = load_config(SAMPLE).funding
+    for folder in (REPO / "styles", REPO / "src"):
+        for path in folder.rglob("*"):
+            if path.is_file() and path.suffix in (".py", ".j2", ".css", ".html"):
+                text = path.read_text(encoding="utf-8")
+                assert funding.disclaimer not in text and "do not necessarily represent" not in text
+                assert funding.statement not in text, path
