@@ -7,10 +7,10 @@ import re
 from pathlib import Path
 
 import pytest
+from tests.conftest import SAMPLE
 
 from imprint.model import Publication
 from imprint.pipeline import build_publication
-from tests.conftest import SAMPLE
 
 EXPECTED_ORDER = ["executive-summary", "introduction", "arms", "exercises", "space-cyber",
                   "hybrid", "ukraine", "about-the-authors", "acknowledgments"]

@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001 - en dashes are part of the syntax under test
 """The Pandoc citation syntax as a markdown-it plugin."""
 
 from __future__ import annotations

@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001, RUF003 - en dashes and curly quotes are the typography under test
 """Citation formatting with the real pandoc citeproc (no mocks).
 
 The fixture sequence below has 17 citations in 17 notes (notes 4, 11 and 15 are the author's

@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001 - curly quotes and dashes are the typography under test
 """Language spans around Chinese (Han) and Cyrillic runs."""
 
 from __future__ import annotations
