@@ -57,7 +57,7 @@ NOTE_CALL = re.compile(
     r'role="doc-noteref">\1</a>')
 
 
-def _as_footnotes(pub: Publication, fixes: Fixes) -> Publication:
+def as_footnotes(pub: Publication, fixes: Fixes) -> Publication:
     """Put each note's text at its call, for CSS `float: footnote` to carry to the page foot.
 
     Every footnote has `footnote-policy: line` (print.css), which moves a call's line to the next
@@ -102,7 +102,7 @@ def _break_before(html: str, numbers: list[int]) -> str:
 
 def book_html(pub: Publication, styles: Path, fixes: Fixes | None = None) -> str:
     if pub.meta.notes == "footnotes":
-        pub = _as_footnotes(pub, fixes or frozenset())
+        pub = as_footnotes(pub, fixes or frozenset())
     context = base_context(pub)
     context["fonts"] = FONTS_COLOPHON
     context["href"] = lambda ident: f"#{ident}"
@@ -120,7 +120,7 @@ class _Collect(logging.Handler):
 
 
 @contextmanager
-def _weasyprint_warnings() -> Iterator[list[str]]:
+def weasyprint_warnings() -> Iterator[list[str]]:
     logger = logging.getLogger("weasyprint")
     handler = _Collect()
     logger.addHandler(handler)
@@ -141,17 +141,23 @@ class Rendered:
     warnings: tuple[Diagnostic, ...]
 
 
+def lay_out(html: str, root: Path, styles: Path,
+            sheets: tuple[str, ...] = ("print.css",)) -> tuple[Document, tuple[Diagnostic, ...]]:
+    """WeasyPrint layout of `html` in the house style, every resource through the sandbox."""
+    fetcher = SandboxFetcher((root, styles))
+    with weasyprint_warnings() as messages:
+        page = HTML(string=html, base_url=root.as_uri() + "/", url_fetcher=fetcher)
+        stylesheets = [CSS(filename=str(styles / s), url_fetcher=fetcher) for s in sheets]
+        document = page.render(stylesheets=stylesheets)
+    return document, tuple(Diagnostic(None, f"weasyprint: {m}", "warning") for m in messages)
+
+
 def render_document(pub: Publication, styles: Path, fixes: Fixes | None = None, *,
                     press: bool = False) -> Rendered:
     """Lay the book out (the expensive step); the EPUB's page list reads the same layout."""
     html = book_html(pub, styles, fixes)
-    fetcher = SandboxFetcher((pub.root, styles))
-    sheets = ["print.css", "press.css"] if press else ["print.css"]
-    with _weasyprint_warnings() as messages:
-        page = HTML(string=html, base_url=pub.root.as_uri() + "/", url_fetcher=fetcher)
-        stylesheets = [CSS(filename=str(styles / s), url_fetcher=fetcher) for s in sheets]
-        document = page.render(stylesheets=stylesheets)
-    warnings = tuple(Diagnostic(None, f"weasyprint: {m}", "warning") for m in messages)
+    sheets = ("print.css", "press.css") if press else ("print.css",)
+    document, warnings = lay_out(html, pub.root, styles, sheets)
     return Rendered(html, document, warnings)
 
 
@@ -180,7 +186,7 @@ def write_pdf(pub: Publication, styles: Path, target: Path, *,
     rendered = render_audited(pub, styles, press=press)
     # A stable identifier derived from the content keeps rebuilds byte-identical.
     identifier = hashlib.sha256(rendered.html.encode()).hexdigest()[:32].encode()
-    with _weasyprint_warnings() as messages, atomic_path(target) as temporary:
+    with weasyprint_warnings() as messages, atomic_path(target) as temporary:
         rendered.document.write_pdf(temporary, pdf_identifier=identifier, custom_metadata=True,
                                     pdf_variant="pdf/ua-1")
         missing = audit_glyphs(pub, messages)

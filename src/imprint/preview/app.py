@@ -1,0 +1,116 @@
+"""`imprint preview CHAPTER`: build, serve, watch, rebuild; and `--pdf` for a print check."""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from imprint.config import load_config
+from imprint.model import ChapterSpec, Diagnostic
+from imprint.parse import chapter_slug
+from imprint.pipeline import build_publication
+from imprint.preview.page import PageRenderer, chapter_url
+from imprint.preview.print_check import chapter_pdf_path, write_chapter_pdf
+from imprint.preview.selection import select_chapter
+from imprint.preview.server import Site, bind
+from imprint.preview.state import PreviewState, Snapshot
+from imprint.preview.watch import Effect, watch_changes
+
+
+@dataclass(frozen=True)
+class Options:
+    manuscript: Path
+    styles: Path
+    build: Path
+    chapter: str  # as given: a number, a slug or a file
+    port: int = 8000
+    quiet: bool = False
+
+    def say(self, message: str) -> None:
+        if not self.quiet:
+            print(f"imprint: {message}", file=sys.stderr, flush=True)
+
+
+def chosen_chapter(options: Options) -> ChapterSpec:
+    root = options.manuscript.resolve()
+    return select_chapter(load_config(root).chapters, root, options.chapter)
+
+
+def print_check(options: Options) -> tuple[Path, list[Diagnostic]]:
+    """Write build/preview/<slug>.pdf; return it with the build's and WeasyPrint's warnings."""
+    slug = chapter_slug(chosen_chapter(options).file)
+    pub = build_publication(options.manuscript, options.build / ".cache")
+    chapter = next(c for c in pub.chapters if c.slug == slug)
+    target = chapter_pdf_path(options.build, slug)
+    options.say(f"rendering {target}")
+    warnings = write_chapter_pdf(pub, chapter, options.styles, target)
+    return target, [*pub.diagnostics, *warnings]
+
+
+def serve(options: Options) -> None:
+    """Serve until Ctrl-C (or SIGTERM), then stop the server and the watcher cleanly."""
+    spec = chosen_chapter(options)
+    state = PreviewState(options.manuscript, options.build)
+    started = time.perf_counter()
+    _report(options, state.rebuild(), "built the book", started)
+    site = Site(state, PageRenderer(options.styles, state.boot), options.styles,
+                chapter_slug(spec.file))
+    server = bind(options.port, site)
+    thread = threading.Thread(target=server.serve_forever, name="imprint-preview", daemon=True)
+    thread.start()
+    # On stdout, alone on its line, so scripts (and the tests) can read the address.
+    print(f"{server.url}{chapter_url(site.home)}", flush=True)
+    options.say(f"previewing {spec.file}; live reload on save; Ctrl-C to stop")
+    try:
+        with _terminate_as_interrupt():
+            _watch(options, state)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        state.close()  # wakes the event streams first, or shutdown would wait on them
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+        options.say("preview stopped")
+
+
+def _watch(options: Options, state: PreviewState) -> None:
+    stop = threading.Event()
+    for effect, names in watch_changes(state.root, options.styles, options.build, stop):
+        started = time.perf_counter()
+        snapshot = state.restyle() if effect & Effect.STYLESHEET else state.snapshot()
+        if effect & Effect.CONTENT:
+            snapshot = state.rebuild()
+        elif effect & Effect.TEMPLATE:
+            snapshot = state.touch()
+        _report(options, snapshot, f"{', '.join(names)} changed", started)
+
+
+def _report(options: Options, snapshot: Snapshot, what: str, started: float) -> None:
+    elapsed = (time.perf_counter() - started) * 1000
+    if snapshot.errors:
+        options.say(f"{what}; {len(snapshot.errors)} error(s), shown in the page:")
+        for problem in snapshot.errors:
+            print(problem, file=sys.stderr, flush=True)
+    else:
+        options.say(f"{what}: updated in {elapsed:.0f} ms")
+
+
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM (a supervisor, a test's teardown) stops the server as Ctrl-C does."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
