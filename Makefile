@@ -25,7 +25,7 @@ BOOTSTRAP := $(VENV)/.bootstrapped
 
 .DELETE_ON_ERROR:
 .DEFAULT_GOAL := help
-.PHONY: help pdf pdf-press epub all check test lint clean bootstrap system-deps
+.PHONY: help pdf pdf-press epub all check preview test bench lint clean bootstrap system-deps
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
@@ -38,12 +38,19 @@ epub: $(BUILD)/$(SLUG).epub ## build the EPUB 3: build/<slug>.epub
 
 all: pdf pdf-press epub ## build every edition
 
-check: $(BUILD)/$(SLUG).epub ## check the manuscript, then validate the EPUB with EPUBCheck
+check: $(BUILD)/$(SLUG).epub ## check the manuscript, then validate the EPUB (EPUBCheck, Ace)
 	$(IMPRINT) check --epub $(BUILD)/$(SLUG).epub
+
+preview: $(BOOTSTRAP) ## serve a chapter with live reload: make preview CHAPTER=2 (number, slug or file)
+	@test -n "$(CHAPTER)" || { echo "usage: make preview CHAPTER=2 (a number, slug or file)" >&2; exit 2; }
+	$(IMPRINT) preview $(if $(PORT),--port $(PORT)) $(CHAPTER)
 
 test: $(BOOTSTRAP) ## run the linter and the whole test suite with the real validators
 	$(BIN)/ruff check src tests
 	$(BIN)/pytest
+
+bench: $(BOOTSTRAP) ## time the preview, save to browser, on the longest chapter (p50/p95)
+	$(BIN)/python -m tests.bench.bench_preview
 
 clean: ## remove build outputs (keeps the virtualenv)
 	rm -rf $(BUILD)
@@ -64,6 +71,9 @@ $(BOOTSTRAP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet --editable '.[test]'
+	@# DAISY Ace for the EPUB checks; it drives Debian's Chromium, so puppeteer downloads none.
+	test -x $(VENV)/ace/node_modules/.bin/ace-cli || PUPPETEER_SKIP_DOWNLOAD=1 npm install \
+	  --prefix $(VENV)/ace --no-audit --no-fund --loglevel=error @daisy/ace-cli@1.4
 	@touch $@
 
 # Installs only what is missing, non-interactively, so a second run installs nothing.

@@ -35,9 +35,17 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
                      help="press edition with bleed and crop marks: BUILD/<slug>-press.pdf")
     commands.add_parser("epub", help="build the EPUB 3: BUILD/<slug>.epub")
     check = commands.add_parser("check", help="read and check the manuscript; write nothing")
-    check.add_argument("--epub", type=Path, help="also validate this EPUB with EPUBCheck")
+    check.add_argument("--epub", type=Path,
+                       help="also validate this EPUB with EPUBCheck and DAISY Ace")
     slug = commands.add_parser("slug", help="print the output name from publication.yaml")
     slug.set_defaults(quiet=True)
+    preview = commands.add_parser("preview", help="serve a chapter on 127.0.0.1 with live reload")
+    preview.add_argument("chapter", help="a number (2: the second chapter in publication.yaml), "
+                         "a slug (arms) or a chapter file")
+    preview.add_argument("--port", type=int, default=8000,
+                         help="port (default 8000; the next free one if taken; 0: any)")
+    preview.add_argument("--pdf", action="store_true",
+                         help="write BUILD/preview/<chapter>.pdf in the print style and exit")
     return parser.parse_args(argv)
 
 
@@ -68,40 +76,52 @@ def _build(args: argparse.Namespace, report: Reporter) -> Publication:
 
 
 def _pdf(args: argparse.Namespace, report: Reporter) -> list[Diagnostic]:
-    from imprint.pdf import write_pdf
+    from imprint.pdf import render_audited, write_pdf
+    from imprint.print_layout import store_layout
 
     pub = _build(args, report)
     suffix = "-press" if args.press else ""
     target = args.build / f"{pub.meta.slug}{suffix}.pdf"
     report.step(f"rendering {target}")
-    warnings = write_pdf(pub, args.styles, target, press=args.press)
+    rendered = render_audited(pub, args.styles, press=args.press)
+    warnings = write_pdf(pub, args.styles, target, press=args.press, rendered=rendered)
+    if not args.press:  # the EPUB's page list and cover come from this same layout
+        store_layout(pub, args.styles, args.build / ".cache", rendered)
     report.step(f"wrote {target} ({target.stat().st_size // 1024} KiB)")
     return warnings
 
 
 def _epub(args: argparse.Namespace, report: Reporter) -> list[Diagnostic]:
     from imprint.epub import write_epub
+    from imprint.print_layout import print_layout
 
     pub = _build(args, report)
     target = args.build / f"{pub.meta.slug}.epub"
-    write_epub(pub, args.styles, target)
+    report.step("reading the print layout for the cover and the page list")
+    layout = print_layout(pub, args.styles, args.build / ".cache")
+    write_epub(pub, args.styles, target, layout)
     report.step(f"wrote {target} ({target.stat().st_size // 1024} KiB)")
-    return []
+    return list(layout.warnings)
 
 
 def _check(args: argparse.Namespace, report: Reporter) -> list[Diagnostic]:
-    from imprint.checks import run_epubcheck
+    from imprint.checks import run_ace, run_epubcheck
 
     _build(args, report)
     report.step("manuscript is consistent")
     if args.epub is None:
         return []
-    result = run_epubcheck(args.epub)
-    report.problems([Diagnostic(None, m) for m in result.messages])
-    if not result.clean:
-        raise ImprintError(Diagnostic(None, f"EPUBCheck: {result.errors} errors, "
-                                      f"{result.warnings} warnings in {args.epub}"))
-    report.step(f"EPUBCheck: 0 errors, 0 warnings in {args.epub}")
+    failed = []
+    for validate in (run_epubcheck, run_ace):  # run both, then report every problem
+        result = validate(args.epub)
+        report.problems([Diagnostic(None, m) for m in result.messages])
+        report.step(f"{result.tool}: {result.errors} errors, {result.warnings} warnings "
+                    f"in {args.epub}")
+        if not result.clean:
+            failed.append(Diagnostic(None, f"{result.tool}: {result.errors} errors, "
+                                     f"{result.warnings} warnings in {args.epub}"))
+    if failed:
+        raise ImprintError(failed)
     return []
 
 
@@ -112,8 +132,21 @@ def _slug(args: argparse.Namespace, report: Reporter) -> list[Diagnostic]:
     return []
 
 
+def _preview(args: argparse.Namespace, report: Reporter) -> list[Diagnostic]:
+    from imprint.preview.app import Options, print_check, serve
+
+    options = Options(args.manuscript, args.styles, args.build, args.chapter, args.port,
+                      args.quiet)
+    if not args.pdf:
+        serve(options)
+        return []
+    target, warnings = print_check(options)
+    report.step(f"wrote {target} ({target.stat().st_size // 1024} KiB)")
+    return warnings
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Reporter], list[Diagnostic]]] = {
-    "pdf": _pdf, "epub": _epub, "check": _check, "slug": _slug,
+    "pdf": _pdf, "epub": _epub, "check": _check, "slug": _slug, "preview": _preview,
 }
 
 

@@ -1,4 +1,9 @@
-"""Publication -> EPUB 3 through ebooklib, with our own XHTML and a byte-stable zip."""
+"""Publication -> EPUB 3 through ebooklib, with our own XHTML and a byte-stable zip.
+
+The print edition's layout (`PrintLayout`) supplies the cover image and where each printed
+page begins; the markers, page list, NCX and accessibility metadata are all made here from the
+documents as finally rendered.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +16,13 @@ from typing import Any
 
 from ebooklib import epub
 
+from imprint.a11y import content_facts
 from imprint.atomic import atomic_path
+from imprint.epub_nav import landmarks, ncx, toc_points
+from imprint.epub_opf import COVER_ID, describe
 from imprint.model import Chapter, Publication
+from imprint.pagebreaks import PageLink, place_markers
+from imprint.print_layout import PrintLayout
 from imprint.templates import base_context, render
 
 XHTML = "application/xhtml+xml"
@@ -21,6 +31,8 @@ MEDIA_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg
 ID_ATTR = re.compile(r'\sid="([^"]+)"')
 LOCAL_HREF = re.compile(r'href="#([^"]+)"')
 LANG_ATTR = re.compile(r'(\slang="([^"]+)")(?!\s+xml:lang)')
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+COVER_SRC = "images/cover.png"
 
 
 @dataclass(frozen=True)
@@ -91,42 +103,11 @@ def _context(pub: Publication) -> dict[str, Any]:
     files = {c.slug: chapter_file(c) for c in pub.chapters}
     context["call_href"] = lambda chapter: files[chapter.slug]
     context["href"] = lambda ident: f"#{ident}"  # made cross-file by _finish
+    context["cover_src"] = COVER_SRC
+    # Print may set notes at the foot of the page; a reflowable book has no page foot, so the
+    # EPUB always collects them in its notes section, numbered as in print.
+    context["has_endnotes"] = any(c.notes for c in pub.chapters)
     return context
-
-
-def _landmarks(docs: list[Document]) -> list[dict[str, str]]:
-    names = {doc.name for doc in docs}
-    first_body = next((d.name for d in docs if d.body_type == "bodymatter"), None)
-    candidates = [
-        ("cover", "cover.xhtml", "Cover"),
-        ("titlepage", "titlepage.xhtml", "Title Page"),
-        ("toc", "contents.xhtml", "Contents"),
-        ("bodymatter", first_body, "Start of Content"),
-        ("endnotes", "notes.xhtml", "Notes"),
-        ("bibliography", "bibliography.xhtml", "Bibliography"),
-    ]
-    return [{"type": t, "href": h, "label": label} for t, h, label in candidates if h in names]
-
-
-def _metadata(book: epub.EpubBook, pub: Publication) -> None:
-    meta = pub.meta
-    book.set_identifier(meta.identifier)
-    book.set_language(meta.language)
-    book.add_metadata("DC", "title", meta.title, {"id": "title"})
-    book.add_metadata(None, "meta", "main", {"refines": "#title", "property": "title-type"})
-    if meta.subtitle:
-        book.add_metadata("DC", "title", meta.subtitle, {"id": "subtitle"})
-        book.add_metadata(None, "meta", "subtitle",
-                          {"refines": "#subtitle", "property": "title-type"})
-    for index, author in enumerate(meta.authors, 1):
-        book.add_author(author.name, uid=f"author-{index}")
-    book.add_metadata("DC", "publisher", meta.publisher)
-    book.add_metadata("DC", "rights", meta.rights)
-    book.add_metadata("DC", "date", meta.date)
-    if meta.abstract:
-        book.add_metadata("DC", "description", meta.abstract)
-    for keyword in meta.keywords:
-        book.add_metadata("DC", "subject", keyword)
 
 
 def _page(styles: Path, pub: Publication, doc: Document, body: str) -> bytes:
@@ -135,35 +116,62 @@ def _page(styles: Path, pub: Publication, doc: Document, body: str) -> bytes:
     return xhtml.encode("utf-8")
 
 
-def build_book(pub: Publication, styles: Path) -> epub.EpubBook:
+@dataclass(frozen=True)
+class Package:
+    """Every XHTML file of the package, finished: markers placed, links made cross-file."""
+
+    docs: tuple[Document, ...]
+    pages: tuple[bytes, ...]  # the XHTML of each document, in spine order
+    nav: bytes
+    page_links: tuple[PageLink, ...]
+
+
+def render_package(pub: Publication, styles: Path, layout: PrintLayout) -> Package:
     context = _context(pub)
     docs = _documents(pub, styles, context)
-    nav = Document("nav.xhtml", "Contents",
-                   render(styles, "epub/nav.html.j2", **context, landmarks=_landmarks(docs)))
     owner = _link_rewriter(docs)
+    bodies, links = place_markers([d.name for d in docs], [_finish(d, owner) for d in docs],
+                                  layout.pages, pub.meta.language)
+    nav = Document("nav.xhtml", "Contents", render(
+        styles, "epub/nav.html.j2", **context, landmarks=landmarks(docs), pages=links))
+    pages = tuple(_page(styles, pub, doc, body) for doc, body in zip(docs, bodies, strict=True))
+    return Package(tuple(docs), pages, _page(styles, pub, nav, _finish(nav, owner)), links)
+
+
+def build_book(pub: Publication, styles: Path, layout: PrintLayout) -> epub.EpubBook:
+    package = render_package(pub, styles, layout)
     book = epub.EpubBook()
-    _metadata(book, pub)
-    items = []
-    for doc in docs:
-        item = epub.EpubItem(uid=Path(doc.name).stem, file_name=doc.name, media_type=XHTML,
-                             content=_page(styles, pub, doc, _finish(doc, owner)))
-        book.add_item(item)
-        items.append(item)
-    nav_item = epub.EpubItem(uid="nav", file_name="nav.xhtml", media_type=XHTML,
-                             content=_page(styles, pub, nav, _finish(nav, owner)))
-    nav_item.properties = ["nav"]
-    book.add_item(nav_item)
-    book.add_item(epub.EpubNcx())
-    book.add_item(epub.EpubItem(uid="style", file_name="style/epub.css", media_type="text/css",
-                                content=(styles / "epub.css").read_bytes()))
+    describe(book, pub.meta, content_facts([*package.pages, package.nav], pub.meta.language))
+    for doc, xhtml in zip(package.docs, package.pages, strict=True):
+        book.add_item(epub.EpubItem(uid=Path(doc.name).stem, file_name=doc.name,
+                                    media_type=XHTML, content=xhtml))
+    book.spine = list(book.items)
+    _item(book, "nav", "nav.xhtml", XHTML, package.nav, "nav")
+    _item(book, "ncx", "toc.ncx", "application/x-dtbncx+xml",
+          ncx(styles, pub.meta, toc_points(package.nav), package.page_links))
+    _item(book, "style", "style/epub.css", "text/css", (styles / "epub.css").read_bytes())
+    _item(book, COVER_ID, COVER_SRC, "image/png", layout.cover_png, "cover-image")
     for asset in pub.assets:
-        book.add_item(epub.EpubItem(uid=f"asset-{len(book.items)}", file_name=asset,
-                                    media_type=MEDIA_TYPES.get(Path(asset).suffix.lower(),
-                                                               "application/octet-stream"),
-                                    content=(pub.root / asset).read_bytes()))
-    book.toc = [epub.Link(d.name, d.title, Path(d.name).stem) for d in docs]
-    book.spine = items
+        media_type = MEDIA_TYPES.get(Path(asset).suffix.lower(), "application/octet-stream")
+        _item(book, f"asset-{len(book.items)}", asset, media_type,
+              (pub.root / asset).read_bytes())
     return book
+
+
+def _item(book: epub.EpubBook, uid: str, name: str, media_type: str, content: bytes,
+          properties: str = "") -> None:
+    item = epub.EpubItem(uid=uid, file_name=name, media_type=media_type, content=content)
+    if properties:
+        item.properties = [properties]  # ebooklib writes them into the manifest
+    book.add_item(item)
+
+
+class _Writer(epub.EpubWriter):
+    """ebooklib's writer, plus xml:lang on <package>, where Ace looks for the language."""
+
+    def _write_opf_file(self, root: Any) -> None:
+        root.set(XML_LANG, self.book.language)
+        super()._write_opf_file(root)
 
 
 def _normalize_zip(source: Path, target: Path, when: dt.date) -> None:
@@ -179,15 +187,17 @@ def _normalize_zip(source: Path, target: Path, when: dt.date) -> None:
             new.writestr(fresh, data, compresslevel=None if stored else 9)
 
 
-def write_epub(pub: Publication, styles: Path, target: Path) -> None:
-    book = build_book(pub, styles)
+def write_epub(pub: Publication, styles: Path, target: Path, layout: PrintLayout) -> None:
+    book = build_book(pub, styles, layout)
     when = dt.date.fromisoformat(pub.meta.date)
     modified = dt.datetime(when.year, when.month, when.day, tzinfo=dt.UTC)
     with atomic_path(target) as final:
         raw = final.with_name(final.name + ".raw")
         try:
-            epub.write_epub(str(raw), book, {"mtime": modified, "raise_exceptions": True,
-                                             "epub3_pages": False})
+            writer = _Writer(str(raw), book, {"mtime": modified, "raise_exceptions": True,
+                                              "epub3_pages": False, "epub2_guide": False})
+            writer.process()
+            writer.write()
             _normalize_zip(raw, final, when)
         finally:
             raw.unlink(missing_ok=True)

@@ -177,13 +177,14 @@ def render_audited(pub: Publication, styles: Path, *, press: bool = False) -> Re
     return rendered
 
 
-def write_pdf(pub: Publication, styles: Path, target: Path, *,
-              press: bool = False) -> list[Diagnostic]:
+def write_pdf(pub: Publication, styles: Path, target: Path, *, press: bool = False,
+              rendered: Rendered | None = None) -> list[Diagnostic]:
     """Render the book to `target` atomically; return WeasyPrint's warnings as diagnostics.
 
-    The digital edition is RGB with live links; `press` adds bleed and crop marks.
+    The digital edition is RGB with live links; `press` adds bleed and crop marks. A caller
+    that also needs the layout (the EPUB's page list) passes its `render_audited` result.
     """
-    rendered = render_audited(pub, styles, press=press)
+    rendered = rendered or render_audited(pub, styles, press=press)
     # A stable identifier derived from the content keeps rebuilds byte-identical.
     identifier = hashlib.sha256(rendered.html.encode()).hexdigest()[:32].encode()
     with weasyprint_warnings() as messages, atomic_path(target) as temporary:
