@@ -49,7 +49,8 @@ test: $(BOOTSTRAP) ## run the linter and the whole test suite with the real vali
 	$(BIN)/ruff check src tests
 	$(BIN)/pytest
 
-bench: $(BOOTSTRAP) ## time the preview, save to browser, on the longest chapter (p50/p95)
+bench: $(BOOTSTRAP) ## benchmarks: build time and memory per edition; preview save-to-browser p50/p95
+	$(BIN)/python -m tests.bench.bench_build
 	$(BIN)/python -m tests.bench.bench_preview
 
 clean: ## remove build outputs (keeps the virtualenv)
