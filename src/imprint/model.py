@@ -139,7 +139,6 @@ class Heading:
     id: str
     level: int
     text: str  # plain text, for contents, bookmarks and navigation
-    html: str
 
 
 @dataclass(frozen=True)

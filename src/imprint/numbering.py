@@ -126,7 +126,7 @@ def _heading(chapter: ParsedChapter, tokens: tuple[Token, ...], index: int,
     label = f"Chapter {number}" if level == 1 and number else f"“{text}”"
     target = _add_target(state, chapter, token, key, label, "section")
     token.attrSet("id", target.id)
-    return Heading(id=target.id, level=level, text=text, html="")
+    return Heading(id=target.id, level=level, text=text)
 
 
 def _figure(root: Path, chapter: ParsedChapter, token: Token, caption: Token,
