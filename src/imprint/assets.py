@@ -1,9 +1,11 @@
-"""Which files a manuscript may embed: only regular files inside the manuscript folder."""
+"""Which files a manuscript may use: only files inside the manuscript folder."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+from imprint.model import ImprintError, Loc
 
 
 def local_asset(root: Path, src: str) -> tuple[str | None, str]:
@@ -19,3 +21,12 @@ def local_asset(root: Path, src: str) -> tuple[str | None, str]:
     if not target.is_file():
         return None, f"image '{src}' does not exist"
     return target.relative_to(root.resolve()).as_posix(), ""
+
+
+def inside_root(name: str, root: Path, loc: Loc | None, what: str) -> Path:
+    """`root/name` resolved, or an error at `loc` when it would lead outside the manuscript."""
+    base = root.resolve()
+    path = (base / name).resolve()
+    if "://" in name or not path.is_relative_to(base):
+        raise ImprintError.at(loc, f"{what} '{name}' must be a file inside the manuscript folder")
+    return path

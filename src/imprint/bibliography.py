@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 import logging
 import re
@@ -13,7 +12,9 @@ from pathlib import Path
 import bibtexparser
 import bibtexparser.model
 
+from imprint.assets import inside_root
 from imprint.model import CitationRef, Diagnostic, ImprintError, Loc
+from imprint.suggest import did_you_mean
 
 
 @dataclass(frozen=True)
@@ -121,13 +122,6 @@ def _id_lines(text: str) -> dict[str, list[int]]:
     return lines
 
 
-def inside_root(name: str, root: Path, loc: Loc | None, what: str) -> Path:
-    base = root.resolve()
-    path = (base / name).resolve()
-    if "://" in name or not path.is_relative_to(base):
-        raise ImprintError.at(loc, f"{what} '{name}' must be a file inside the manuscript folder")
-    return path
-
 
 # --- checks -------------------------------------------------------------------------------
 
@@ -144,7 +138,7 @@ def check_citations(
         for key in dict.fromkeys(item.key for item in citation.items):
             cited.add(key)
             if key not in known:
-                message = f"unknown citation key '{key}'{suggest(key, list(known))}"
+                message = f"unknown citation key '{key}'{did_you_mean(key, known, cutoff=0.8)}"
                 diagnostics.append(Diagnostic(citation.loc, message))
     if not include_all:
         for key, where in bib.keys:
@@ -153,6 +147,3 @@ def check_citations(
     return diagnostics
 
 
-def suggest(word: str, candidates: list[str]) -> str:
-    close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.8)
-    return f" (did you mean '{close[0]}'?)" if close else ""

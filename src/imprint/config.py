@@ -27,6 +27,7 @@ from imprint.model import (
     Loc,
     Metadata,
 )
+from imprint.suggest import did_you_mean
 
 CONFIG_NAME = "publication.yaml"
 
@@ -98,7 +99,7 @@ class _Checker:
         out: dict[str, Any] = {}
         for key in node:
             if key not in schema:
-                hint = _suggest(key, schema)
+                hint = did_you_mean(str(key), schema)
                 self.fail(self.loc(node, key), f"unknown key '{key}' in {where}{hint}")
         for name, spec in schema.items():
             if name not in node or node[name] is None:
@@ -183,13 +184,6 @@ def _kind_name(raw: Any) -> str:
     if isinstance(raw, dt.date):
         return "a date"
     return "a string" if isinstance(raw, str) else type(raw).__name__
-
-
-def _suggest(key: Any, schema: dict[str, Field]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(str(key), list(schema), n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def load_config(root: Path) -> Metadata:

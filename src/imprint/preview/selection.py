@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 
 from imprint.model import ChapterSpec, Diagnostic, ImprintError
 from imprint.parse import chapter_slug
+from imprint.suggest import did_you_mean
 
 
 def select_chapter(specs: tuple[ChapterSpec, ...], root: Path, choice: str,
@@ -23,8 +23,7 @@ def select_chapter(specs: tuple[ChapterSpec, ...], root: Path, choice: str,
     if by_path is not None:
         return by_path
     slugs = [chapter_slug(spec.file) for spec in specs]
-    close = difflib.get_close_matches(choice, slugs, n=1)
-    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    hint = did_you_mean(choice, slugs)
     raise ImprintError(Diagnostic(None, f"no chapter '{choice}' in publication.yaml{hint}; "
                                   f"{_choices(specs)}"))
 
