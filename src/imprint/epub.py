@@ -102,7 +102,7 @@ def _context(pub: Publication) -> dict[str, Any]:
     context = base_context(pub)
     files = {c.slug: chapter_file(c) for c in pub.chapters}
     context["call_href"] = lambda chapter: files[chapter.slug]
-    context["href"] = lambda ident: f"#{ident}"  # made cross-file by _finish
+    # `href` stays "#id": _finish points it at the right file once every file's ids are known.
     context["cover_src"] = COVER_SRC
     # Print may set notes at the foot of the page; a reflowable book has no page foot, so the
     # EPUB always collects them in its notes section, numbered as in print.

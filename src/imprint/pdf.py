@@ -105,8 +105,6 @@ def book_html(pub: Publication, styles: Path, fixes: Fixes | None = None) -> str
         pub = as_footnotes(pub, fixes or frozenset())
     context = base_context(pub)
     context["fonts"] = FONTS_COLOPHON
-    context["href"] = lambda ident: f"#{ident}"
-    context["call_href"] = lambda chapter: ""
     return render(styles, "book.html.j2", **context)
 
 
@@ -193,15 +191,15 @@ def write_pdf(pub: Publication, styles: Path, target: Path, *, press: bool = Fal
         missing = audit_glyphs(pub, messages)
         if missing:
             raise ImprintError(glyph_diagnostics(pub, missing))
-        _finish(temporary, page_labels(pub, rendered))
+        _finish(temporary, body_start(pub, rendered))
     drawn = [m for m in messages if not NOTDEF.search(m)]
     return [*rendered.warnings, *(Diagnostic(None, f"weasyprint: {m}", "warning") for m in drawn)]
 
 
-def _finish(path: Path, labels: tuple[str, ...]) -> None:
+def _finish(path: Path, body: int) -> None:
     """What WeasyPrint does not write: page labels, and margin text marked as artifacts."""
     with pikepdf.open(path, allow_overwriting_input=True) as pdf:
-        add_page_labels(pdf, labels)
+        add_page_labels(pdf, body)
         mark_margin_artifacts(pdf)
         # A content-derived ID and no new timestamps keep rebuilds byte-identical.
         pdf.save(path, deterministic_id=True, compress_streams=True,

@@ -41,6 +41,9 @@ def base_context(pub: Publication) -> dict[str, Any]:
         "has_endnotes": pub.meta.notes == "endnotes" and any(c.notes for c in chapters),
         "date_text": date_text(pub.meta.date),
         "fonts": "",
+        # One document holds every chapter and the notes; the EPUB overrides both for its files.
+        "href": lambda ident: f"#{ident}",
+        "call_href": lambda chapter: "",
     }
 
 

@@ -46,8 +46,6 @@ def chapter_html(pub: Publication, chapter: Chapter, styles: Path) -> str:
         one = as_footnotes(one, frozenset())
     context = base_context(one)
     context["chapter"] = one.chapters[0]
-    context["href"] = lambda ident: f"#{ident}"
-    context["call_href"] = lambda _chapter: ""
     return render(styles, TEMPLATE, **context)
 
 
