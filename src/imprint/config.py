@@ -17,6 +17,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.reader import ReaderError
 
 from imprint.model import (
     Author,
@@ -69,6 +70,8 @@ SCHEMA: dict[str, Field] = {
     "bibliography-all": Field("bool", required=False, default=False),
     "notes": Field("choice", required=False, default="endnotes", choices=("endnotes", "footnotes")),
     "colophon": Field("str", required=False, default=""),
+    # Who certified the EPUB against WCAG; without it the EPUB claims no conformance.
+    "accessibility-certified-by": Field("str", required=False, default=""),
 }
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -192,13 +195,20 @@ def load_config(root: Path) -> Metadata:
     if not path.is_file():
         raise ImprintError.at(Loc(CONFIG_NAME), f"no {CONFIG_NAME} in {root}")
     try:
-        tree = YAML(typ="rt").load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ImprintError.at(Loc(CONFIG_NAME), "not valid UTF-8") from None
+    try:
+        tree = YAML(typ="rt").load(text)
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 1
         raise ImprintError.at(Loc(CONFIG_NAME, line), f"invalid YAML: {error.problem}") from None
-    except UnicodeDecodeError:
-        raise ImprintError.at(Loc(CONFIG_NAME), "not valid UTF-8") from None
+    except ReaderError as error:  # a control character: the reader gives its offset only
+        line = text.count("\n", 0, max(error.position, 0)) + 1
+        code = error.character if isinstance(error.character, int) else ord(error.character)
+        raise ImprintError.at(Loc(CONFIG_NAME, line), f"control character U+{code:04X} is not "
+                              "allowed; remove it") from None
     if not isinstance(tree, CommentedMap):
         raise ImprintError.at(Loc(CONFIG_NAME, 1), "must be a mapping of keys to values")
     checker = _Checker(CONFIG_NAME)
@@ -252,4 +262,5 @@ def _to_metadata(data: dict[str, Any]) -> Metadata:
         bibliography_all=data["bibliography-all"],
         notes=data["notes"],
         colophon=data["colophon"],
+        certified_by=data["accessibility-certified-by"],
     )

@@ -13,8 +13,11 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 from imprint.citation_syntax import citations_plugin
 from imprint.md_divs import divs_plugin
 from imprint.md_figures import figures_plugin
+from imprint.md_footnotes import footnote_checks_plugin
 from imprint.md_headings import heading_attrs_plugin
 from imprint.md_xrefs import xrefs_plugin
+
+MAX_NESTING = 100
 
 
 @cache
@@ -23,8 +26,12 @@ def parser() -> MarkdownIt:
     # html=True only so raw HTML is tokenized and can be refused with its line.
     md = MarkdownIt("commonmark", {"html": True, "xhtmlOut": True, "typographer": True})
     md.enable(["table", "replacements", "smartquotes"])
+    # markdown-it drops whatever is nested deeper than this without a word; the parse stage
+    # refuses a chapter that reaches it, so the limit only needs to be beyond real writing.
+    md.options["maxNesting"] = MAX_NESTING
     md.use(front_matter_plugin)
     md.use(footnote_plugin)
+    md.use(footnote_checks_plugin)
     md.use(deflist_plugin)
     md.use(attrs_plugin, spans=True, after=("image", "span_close", "link_close"))
     md.use(divs_plugin)

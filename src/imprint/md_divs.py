@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
@@ -19,7 +20,26 @@ from imprint.attributes import parse_attrs
 
 def divs_plugin(md: MarkdownIt) -> None:
     container_plugin(md, "div", validate=_is_div_info, render=_render_div)
+    _mark_unclosed(md, "container_div")
     md.core.ruler.after("block", "div_attrs", _div_attrs)
+
+
+def _mark_unclosed(md: MarkdownIt, name: str) -> None:
+    """Set meta["unclosed"] on a div that runs to the end of its parent with no closing fence
+    (Pandoc closes it there too, with a warning; the parse stage gives the same warning)."""
+    rule = next(r for r in md.block.ruler.__rules__ if r.name == name)
+    original = rule.fn
+
+    def wrapped(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+        first = len(state.tokens)
+        found = original(state, start, end, silent)
+        if found and not silent:
+            opening = state.tokens[first]
+            # The rule leaves state.line after the closing fence, or at the end when none.
+            opening.meta["unclosed"] = opening.map is not None and state.line == opening.map[1]
+        return found
+
+    md.block.ruler.at(name, wrapped, {"alt": rule.alt})
 
 
 def _is_div_info(params: str, *_: Any) -> bool:

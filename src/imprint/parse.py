@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 from dataclasses import dataclass
@@ -15,6 +16,11 @@ from ruamel.yaml.error import YAMLError
 
 from imprint.markdown import parser
 from imprint.model import ChapterSpec, Diagnostic, Loc
+from imprint.parse_checks import (
+    control_characters,
+    footnote_problems,
+    structure_problems,
+)
 
 FRONT_MATTER_KEYS = ("short-title", "title")
 
@@ -35,9 +41,15 @@ class ParsedChapter:
 
 
 def chapter_slug(file: str) -> str:
-    """`chapters/03-arms.md` -> `arms`: the numeric prefix only orders files."""
+    """`chapters/03-arms.md` -> `arms`: the numeric prefix only orders files.
+
+    A slug names the chapter's ids and EPUB file, so it holds only ASCII letters, digits, `_`
+    and `-`; a name with none of those (`01-引言.md`) gets a stable one from its bytes.
+    """
     stem = Path(file).stem
-    return re.sub(r"^\d+[-_]", "", stem) or stem
+    named = re.sub(r"^\d+[-_]", "", stem) or stem
+    safe = re.sub(r"[^A-Za-z0-9_-]+", "-", named).strip("-")
+    return safe or "chapter-" + hashlib.sha256(named.encode()).hexdigest()[:8]
 
 
 def parse_chapter(root: Path, spec: ChapterSpec, data: bytes | None = None) -> ParsedChapter:
@@ -52,9 +64,11 @@ def parse_chapter(root: Path, spec: ChapterSpec, data: bytes | None = None) -> P
         text, bad = "", [Diagnostic(Loc(path, 1), "not valid UTF-8")]
     else:
         bad = []
+    bad += control_characters(text, path)
     env: dict[str, Any] = {"path": path}
     tokens = parser().parse(text, env)
     problems = bad + _raw_html(tokens, path) + _unused_footnotes(env, text, path)
+    problems += footnote_problems(env, path) + structure_problems(tokens, path)
     front, front_problems = _front_matter(tokens, path)
     problems += front_problems
     title = _title(tokens)
