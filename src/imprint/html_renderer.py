@@ -6,7 +6,7 @@ both the tagged PDF and screen readers rely on.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from html import escape
 from typing import Any
@@ -17,6 +17,9 @@ from markdown_it.token import Token
 from imprint.numbering import Target, anchor
 
 NOTE_PUNCTUATION = ".,;:!?"
+# Between two note calls with nothing but space between them, so "4748" reads "47,48". In the
+# HTML, not a CSS `+` rule: that matched calls with words between them too.
+NOTE_SEPARATOR = '<span class="noteref-separator">,</span>'
 
 
 def note_call(number: int) -> str:
@@ -37,6 +40,56 @@ class RenderContext:
     skip_punctuation: set[int] = field(default_factory=set)
 
 
+def _is_call(token: Token | None, ctx: RenderContext) -> bool:
+    """A token that prints a note call."""
+    if token is None:
+        return False
+    return token.type == "footnote_ref" or _citation_note(token, ctx) is not None
+
+
+def _citation_note(token: Token, ctx: RenderContext) -> Any:
+    if token.type != "citation" or token.meta.get("note") is None:
+        return None
+    cite = ctx.citations.get(token.meta["id"])
+    return cite if cite is not None and cite.note_html is not None else None
+
+
+def _call_replaces_citation(token: Token | None, ctx: RenderContext) -> bool:
+    """A citation that prints only its note call (`[@a]`, not `@a`): the space before it goes,
+    as Pandoc removes it in a note style."""
+    cite = _citation_note(token, ctx) if token is not None else None
+    return cite is not None and not cite.inline_html
+
+
+def _is_blank(token: Token) -> bool:
+    return token.type == "softbreak" or (token.type == "text" and not token.content.strip())
+
+
+def _next_significant(tokens: Sequence[Token], idx: int) -> Token | None:
+    """The next token that is not a soft break."""
+    return _scan(tokens, idx, 1, lambda t: t.type == "softbreak")
+
+
+def _after_call(tokens: Sequence[Token], idx: int, ctx: RenderContext) -> bool:
+    """Is the token before `idx`, skipping only white space, a note call?"""
+    return _is_call(_scan(tokens, idx, -1, _is_blank), ctx)
+
+
+def _between_calls(tokens: Sequence[Token], idx: int, ctx: RenderContext) -> bool:
+    return _after_call(tokens, idx, ctx) and _is_call(_scan(tokens, idx, 1, _is_blank), ctx)
+
+
+def _scan(tokens: Sequence[Token], idx: int, step: int,
+          skip: Callable[[Token], bool]) -> Token | None:
+    """The first token from `idx` (exclusive) in direction `step` that `skip` does not pass."""
+    index = idx + step
+    while 0 <= index < len(tokens):
+        if not skip(tokens[index]):
+            return tokens[index]
+        index += step
+    return None
+
+
 class ChapterRenderer(RendererHTML):
     """Render rules are methods named after token types (markdown-it-py's convention)."""
 
@@ -48,15 +101,19 @@ class ChapterRenderer(RendererHTML):
         ctx = self._ctx(env)
         if id(tokens[idx]) in ctx.skip_punctuation:
             content = content[1:]
-        if idx + 1 < len(tokens) and self._takes_note_call(tokens[idx + 1], ctx):
+        if not content.strip() and _between_calls(tokens, idx, ctx):
+            return ""  # `[^a] [^b]`: the calls get a separator instead
+        if _call_replaces_citation(_next_significant(tokens, idx), ctx):
             content = content.rstrip(" ")
         return escape(content, quote=False)
 
-    def _takes_note_call(self, token: Token, ctx: RenderContext) -> bool:
-        if token.type != "citation" or token.meta.get("note") is None:
-            return False
-        cite = ctx.citations.get(token.meta["id"])
-        return cite is not None and cite.note_html is not None
+    def softbreak(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        # `claim\n[@a].` prints "claim.¹", as Pandoc prints it: the call takes no space.
+        ctx = self._ctx(env)
+        if _call_replaces_citation(_next_significant(tokens, idx), ctx) or _between_calls(
+                tokens, idx, ctx):
+            return ""
+        return super().softbreak(tokens, idx, options, env)
 
     def citation(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
         ctx = self._ctx(env)
@@ -70,12 +127,14 @@ class ChapterRenderer(RendererHTML):
         ctx.notes[number] = f"<p>{cite.note_html}</p>"
         punctuation = ""
         following = tokens[idx + 1] if idx + 1 < len(tokens) else None
-        if following is not None and following.type == "text" and following.content[:1] in (
-            NOTE_PUNCTUATION
+        if following is not None and following.type == "text" and following.content[:1] and (
+            following.content[0] in NOTE_PUNCTUATION
         ):
             punctuation = following.content[0]
             ctx.skip_punctuation.add(id(following))
-        return f"{cite.inline_html}{punctuation}{note_call(number)}"
+        separator = NOTE_SEPARATOR if _after_call(tokens, idx, ctx) and not (
+            cite.inline_html or punctuation) else ""
+        return f"{cite.inline_html}{punctuation}{separator}{note_call(number)}"
 
     def link_open(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
         if tokens[idx].meta.get("blocked"):
@@ -89,7 +148,8 @@ class ChapterRenderer(RendererHTML):
         return self.renderToken(tokens, idx, options, env)
 
     def footnote_ref(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
-        return note_call(tokens[idx].meta["number"])
+        separator = NOTE_SEPARATOR if _after_call(tokens, idx, self._ctx(env)) else ""
+        return separator + note_call(tokens[idx].meta["number"])
 
     def xref(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
         target = self._ctx(env).targets.get(tokens[idx].meta["target"])

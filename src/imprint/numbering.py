@@ -39,6 +39,7 @@ class Numbering:
     figure_list: list[Figure] = field(default_factory=list)
     table_list: list[Table] = field(default_factory=list)
     problems: list[Diagnostic] = field(default_factory=list)
+    slugs: frozenset[str] = frozenset()
     next_note: int = 1
     figures: int = 0
     tables: int = 0
@@ -54,7 +55,7 @@ def walk_inline(tokens: tuple[Token, ...] | list[Token]) -> Iterator[tuple[Token
 def number_publication(
     root: Path, chapters: list[ParsedChapter], note_style: bool
 ) -> Numbering:
-    state = Numbering()
+    state = Numbering(slugs=frozenset(chapter.slug for chapter in chapters))
     body = 0
     for chapter in chapters:
         if chapter.spec.kind == "body":
@@ -69,8 +70,9 @@ def number_publication(
 
 
 def anchor(identifier: str) -> str:
-    """An id safe everywhere (XML ids may not contain ':'): `fig:exercises` -> `fig-exercises`."""
-    return identifier.replace(":", "-")
+    """An id safe everywhere (XML ids may not contain ':'): `fig:exercises` -> `fig-exercises`;
+    any character but a letter, digit, `_`, `.` or `-` becomes `-` as well."""
+    return re.sub(r"[^\w.-]", "-", identifier)
 
 
 def slugify(text: str) -> str:
@@ -78,12 +80,31 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "section"
 
 
+# Ids of imprint's own pages and furniture; an author's id must not take one, or a link to the
+# notes or the copyright page would land in a chapter (and the EPUB would hold two).
+_RESERVED = frozenset({
+    "cover", "titlepage", "copyright", "contents", "contents-title", "toc", "landmarks",
+    "page-list", "nav-title", "notes", "notes-title", "bibliography", "bibliography-title"})
+_RESERVED_FORM = re.compile(r"(?:note|noteref|page|pagetarget|cite)-\d+|ref-.*")
+
+
+def reserved(ident: str, slugs: frozenset[str]) -> bool:
+    """Is `ident` (an anchor) an id that imprint generates?"""
+    if ident in _RESERVED or _RESERVED_FORM.fullmatch(ident):
+        return True
+    prefix, _, rest = ident.partition("-")
+    return prefix in ("chapter", "notes") and rest in slugs
+
+
 def _add_target(state: Numbering, chapter: ParsedChapter, token: Token, key: str,
                 label: str, kind: str) -> Target:
     """Register `key` (the id as the author wrote it) under its XML-safe anchor."""
+    where = Loc(chapter.path, line_of(token))
     if key in state.targets:
-        where = Loc(chapter.path, line_of(token))
         state.problems.append(Diagnostic(where, f"duplicate id '{key}'"))
+    elif reserved(anchor(key), state.slugs):
+        state.problems.append(Diagnostic(where, f"id '{key}' is one imprint gives its own "
+                                         "pages and notes; choose another"))
     target = Target(anchor(key), label, chapter.slug, kind)
     state.targets[key] = target
     return target
@@ -119,14 +140,21 @@ def _heading(chapter: ParsedChapter, tokens: tuple[Token, ...], index: int,
     text = "".join(c.content for c in inline.children or [] if c.type in ("text", "code_inline"))
     key = str(token.attrGet("id") or "")
     if not key:
-        key = chapter.slug if level == 1 else f"{chapter.slug}-{slugify(text)}"
-        while key in state.targets:
-            key += "-1"
+        key = _free_id(chapter.slug if level == 1 else f"{chapter.slug}-{slugify(text)}", state)
     number = state.chapter_numbers[chapter.slug]
     label = f"Chapter {number}" if level == 1 and number else f"“{text}”"
     target = _add_target(state, chapter, token, key, label, "section")
     token.attrSet("id", target.id)
     return Heading(id=target.id, level=level, text=text)
+
+
+def _free_id(key: str, state: Numbering) -> str:
+    """A generated heading id that neither an author's id nor imprint's own ids hold."""
+    if reserved(anchor(key), state.slugs):
+        key = f"section-{key}"
+    while key in state.targets:
+        key += "-1"
+    return key
 
 
 def _figure(root: Path, chapter: ParsedChapter, token: Token, caption: Token,
@@ -187,7 +215,7 @@ def _check_image(root: Path, chapter: ParsedChapter, token: Token, src: str, whe
 
 
 def _number_notes(chapter: ParsedChapter, state: Numbering, note_style: bool) -> None:
-    footnotes: dict[str, int] = {}
+    footnotes: dict[int, int] = {}
     in_block = False
     for token in chapter.tokens:
         if token.type == "footnote_block_open":
@@ -196,12 +224,13 @@ def _number_notes(chapter: ParsedChapter, state: Numbering, note_style: bool) ->
             continue
         for child in token.children or []:
             if child.type == "footnote_ref":
-                label = child.meta["label"]
-                if label not in footnotes:
-                    footnotes[label] = _take_note(state)
-                    state.footnote_numbers.append(footnotes[label])
-                    state.note_locs[footnotes[label]] = Loc(chapter.path, line_of(token))
-                child.meta["number"] = footnotes[label]
+                # The plugin's id: one per `[^label]` definition and one per inline `^[…]`.
+                key = child.meta["id"]
+                if key not in footnotes:
+                    footnotes[key] = _take_note(state)
+                    state.footnote_numbers.append(footnotes[key])
+                    state.note_locs[footnotes[key]] = Loc(chapter.path, line_of(token))
+                child.meta["number"] = footnotes[key]
             elif child.type == "citation":
                 number = _take_note(state) if note_style else None
                 _cite(chapter, token, child, number, False, state)
@@ -213,12 +242,12 @@ def _take_note(state: Numbering) -> int:
     return state.next_note - 1
 
 
-def _number_footnote_bodies(chapter: ParsedChapter, footnotes: dict[str, int],
+def _number_footnote_bodies(chapter: ParsedChapter, footnotes: dict[int, int],
                             state: Numbering) -> None:
     current: int | None = None
     for token in chapter.tokens:
         if token.type == "footnote_open":
-            current = footnotes.get(token.meta["label"])
+            current = footnotes.get(token.meta["id"])
             token.meta["number"] = current
             if current is None:
                 where = Loc(chapter.path, _first_line_after(chapter.tokens, token))

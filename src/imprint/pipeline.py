@@ -15,7 +15,7 @@ from imprint.cite import (
 from imprint.config import CONFIG_NAME, load_config
 from imprint.model import Diagnostic, ImprintError, Loc, Publication
 from imprint.numbering import number_publication
-from imprint.parse import parse_chapter
+from imprint.parse import ParsedChapter, parse_chapter
 from imprint.parse_cache import ParseCache
 from imprint.render import render_chapters
 
@@ -36,6 +36,7 @@ def build_publication(
     parsed = [parse(root, spec) for spec in meta.chapters]
     numbering = number_publication(root, parsed, style.is_note_style)
     problems = [p for chapter in parsed for p in chapter.problems] + numbering.problems
+    problems += _slug_problems(parsed)
     problems += _citation_problems(numbering.citations, bib)
     _raise_on_errors(problems, strict)
     formatted: Formatted | None = None
@@ -55,6 +56,19 @@ def build_publication(
         assets=tuple(sorted(numbering.assets)),
         diagnostics=tuple(problems),
     )
+
+
+def _slug_problems(parsed: list[ParsedChapter]) -> list[Diagnostic]:
+    """Two chapters with one slug would share ids, anchors and an EPUB file."""
+    seen: dict[str, ParsedChapter] = {}
+    problems = []
+    for chapter in parsed:
+        if chapter.slug in seen:
+            problems.append(Diagnostic(chapter.spec.loc, f"chapter '{chapter.path}' has the same "
+                                       f"name as '{seen[chapter.slug].path}' once its number is "
+                                       f"dropped ('{chapter.slug}'); rename one"))
+        seen.setdefault(chapter.slug, chapter)
+    return problems
 
 
 def _citation_problems(citations: list, bib: Bibliography | None) -> list[Diagnostic]:
