@@ -17,6 +17,9 @@ XHTML = "{http://www.w3.org/1999/xhtml}"
 EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
+# What imprint itself checks; it is no certification, so it claims no conformance.
+CHECKED_ONLY = ("It claims no conformance to an accessibility standard, as no one has certified "
+                "it; it is made to pass the EPUBCheck and DAISY Ace checkers.")
 MEDIA = ("audio", "video", "canvas", "script")  # what could carry sound, motion or flashing
 LANGUAGE_NAMES = {"zh": "Chinese", "ru": "Russian", "uk": "Ukrainian", "fr": "French",
                   "de": "German", "es": "Spanish", "ja": "Japanese", "ko": "Korean"}
@@ -68,15 +71,17 @@ def conforms(facts: ContentFacts) -> bool:
     return facts.images == facts.images_described and facts.tables == facts.tables_captioned
 
 
-def a11y_metadata(facts: ContentFacts, certifier: str) -> A11yMetadata:
+def a11y_metadata(facts: ContentFacts, certifier: str = "") -> A11yMetadata:
+    """`certifier`: who certified the publication (publication.yaml); only then, and only when
+    the content bears it out, is WCAG conformance claimed."""
     props = [("schema:accessMode", "textual")]
     if facts.images:
         props.append(("schema:accessMode", "visual"))
     props += [("schema:accessModeSufficient", mode) for mode in _sufficient(facts)]
     props += [("schema:accessibilityFeature", feature) for feature in _features(facts)]
     props.append(("schema:accessibilityHazard", "unknown" if facts.media else "none"))
-    props.append(("schema:accessibilitySummary", summary(facts)))
-    if conforms(facts):
+    props.append(("schema:accessibilitySummary", summary(facts, certifier)))
+    if certifier and conforms(facts):
         props += [("dcterms:conformsTo", CONFORMANCE), ("a11y:certifiedBy", certifier)]
     return A11yMetadata(tuple(props))
 
@@ -102,11 +107,13 @@ def _features(facts: ContentFacts) -> list[str]:
     return features
 
 
-def summary(facts: ContentFacts) -> str:
+def summary(facts: ContentFacts, certifier: str = "") -> str:
     """A plain-language account of the features above, sentence by sentence."""
     said = []
-    if conforms(facts):
-        said.append(f"This publication meets {CONFORMANCE}.")
+    if certifier and conforms(facts):
+        said.append(f"This publication meets {CONFORMANCE}, as certified by {certifier}.")
+    else:
+        said.append(CHECKED_ONLY)
     if facts.headings and facts.toc:
         said.append("Headings, landmarks and a table of contents give its structure.")
     said.append(_described(facts.images, facts.images_described, "image", "a text description"))

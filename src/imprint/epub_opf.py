@@ -18,7 +18,7 @@ def describe(book: epub.EpubBook, meta: Metadata, facts: ContentFacts) -> None:
     book.add_metadata(None, "meta", "", {"name": "cover", "content": COVER_ID})
     if facts.pages:
         _pagination_source(book, meta)
-    for prop, value in a11y_metadata(facts, certifier=meta.publisher).properties:
+    for prop, value in a11y_metadata(facts, certifier=meta.certified_by).properties:
         book.add_metadata(None, "meta", value, {"property": prop})
 
 

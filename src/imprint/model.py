@@ -100,6 +100,7 @@ class Metadata:
     bibliography_all: bool = False
     notes: NotesMode = "endnotes"
     colophon: str = ""
+    certified_by: str = ""  # who certified the EPUB's accessibility; "" claims nothing
 
 
 @dataclass(frozen=True)

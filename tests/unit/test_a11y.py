@@ -15,8 +15,8 @@ def page(body: str) -> bytes:
     return (HEAD + body + "</body></html>").encode()
 
 
-def values(facts: ContentFacts, prop: str) -> list[str]:
-    return [v for p, v in a11y_metadata(facts, "Test Press").properties if p == prop]
+def values(facts: ContentFacts, prop: str, certifier: str = "Test Press") -> list[str]:
+    return [v for p, v in a11y_metadata(facts, certifier).properties if p == prop]
 
 
 def test_facts_are_read_from_the_documents() -> None:
@@ -70,3 +70,15 @@ def test_an_undescribed_image_withdraws_alt_text_and_conformance() -> None:
 def test_media_make_hazards_unknown() -> None:
     facts = content_facts([page('<h1>T</h1><video src="v.mp4"></video>')], "en-US")
     assert values(facts, "schema:accessibilityHazard") == ["unknown"]
+
+
+def test_without_a_certifier_nothing_is_claimed_but_what_was_checked() -> None:
+    facts = content_facts([page('<h1>T</h1><img src="c.png" alt="Cover" />'), NAV.encode()],
+                          "en-US")
+    assert values(facts, "dcterms:conformsTo", certifier="") == []
+    assert values(facts, "a11y:certifiedBy", certifier="") == []
+    summary = values(facts, "schema:accessibilitySummary", certifier="")[0]
+    assert "claims no conformance" in summary and "EPUBCheck and DAISY Ace" in summary
+    assert "meets" not in summary and "WCAG" not in summary
+    certified = values(facts, "schema:accessibilitySummary")[0]
+    assert certified.startswith(f"This publication meets {CONFORMANCE}, as certified by Test")
