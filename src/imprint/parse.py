@@ -19,6 +19,7 @@ from imprint.model import ChapterSpec, Diagnostic, Loc
 from imprint.parse_checks import (
     control_characters,
     footnote_problems,
+    language_problems,
     structure_problems,
 )
 
@@ -69,6 +70,7 @@ def parse_chapter(root: Path, spec: ChapterSpec, data: bytes | None = None) -> P
     tokens = parser().parse(text, env)
     problems = bad + _raw_html(tokens, path) + _unused_footnotes(env, text, path)
     problems += footnote_problems(env, path) + structure_problems(tokens, path)
+    problems += language_problems(tokens, path)
     front, front_problems = _front_matter(tokens, path)
     problems += front_problems
     title = _title(tokens)

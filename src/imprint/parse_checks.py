@@ -10,6 +10,7 @@ from typing import Any
 
 from markdown_it.token import Token
 
+from imprint.config import LANGUAGE
 from imprint.markdown import MAX_NESTING
 from imprint.md_footnotes import FootnoteFindings
 from imprint.model import Diagnostic, Loc
@@ -70,6 +71,19 @@ def structure_problems(tokens: list[Token], path: str) -> list[Diagnostic]:
         problems.append(Diagnostic(Loc(path, _deepest_line(tokens, deep)), "quotes, lists or "
                                    f"divs nested more than {MAX_NESTING - 2} levels deep; "
                                    "what is deeper would be lost"))
+    return problems
+
+
+def language_problems(tokens: list[Token], path: str) -> list[Diagnostic]:
+    """A `lang` that is no BCP 47 tag makes the EPUB invalid and picks no font or hyphenation."""
+    problems, line = [], 0
+    for token in tokens:
+        line = _line(token) or line
+        for item in [token, *(token.children or [])]:
+            lang = item.attrGet("lang") or ((item.meta or {}).get("attrs") or {}).get("lang")
+            if lang is not None and not LANGUAGE.fullmatch(str(lang)):
+                problems.append(Diagnostic(Loc(path, line), f"lang='{lang}' is not a language "
+                                           "tag (BCP 47, e.g. ru or zh-Hans)"))
     return problems
 
 

