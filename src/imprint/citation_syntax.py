@@ -32,6 +32,8 @@ _BARE_KEY = re.compile(_KEY)
 # A key inside brackets: `@` at the start or after a space or an opening bracket.
 _BRACKET_KEY = re.compile(rf"(?:^|(?<=[\s(\[]))(?P<dash>-?)@{_KEY}")
 _SPACES = re.compile(r"\s+")
+# `@key [p. 45]`: brackets right after a bare key, holding no key or note and not a link.
+_BARE_SUFFIX = re.compile(r"[ \t]*\n?[ \t]*\[(?!\^)([^\[\]@]*[^\[\]@\s][^\[\]@]*)\](?![(\[:])")
 
 
 def citations_plugin(md: MarkdownIt) -> None:
@@ -68,9 +70,13 @@ def _bare_citation(state: StateInline, silent: bool) -> bool:
     key = match.group("braced") or match.group("plain")
     if key.startswith(XREF_PREFIXES):
         return False
+    end, suffix = match.end(), ""
+    locator = _BARE_SUFFIX.match(state.src, end, state.posMax)
+    if locator:  # Pandoc's `@key [p. 45] says`: the brackets hold the suffix
+        end, suffix = locator.end(), _SPACES.sub(" ", locator.group(1)).strip()
     if not silent:
-        _push_token(state, start, match.end(), (CiteItem(key, mode="author-in-text"),))
-    state.pos = match.end()
+        _push_token(state, start, end, (CiteItem(key, suffix=suffix, mode="author-in-text"),))
+    state.pos = end
     return True
 
 

@@ -6,7 +6,7 @@ both the tagged PDF and screen readers rely on.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import escape
 from typing import Any
@@ -14,17 +14,18 @@ from typing import Any
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 
+from imprint.note_calls import CallPlan, close_quote, plan_calls
 from imprint.numbering import Target, anchor
 
-NOTE_PUNCTUATION = ".,;:!?"
 # Between two note calls with nothing but space between them, so "4748" reads "47,48". In the
 # HTML, not a CSS `+` rule: that matched calls with words between them too.
 NOTE_SEPARATOR = '<span class="noteref-separator">,</span>'
 
 
-def note_call(number: int) -> str:
+def note_call(number: int, *, first: bool = True) -> str:
+    ident = f' id="noteref-{number}"' if first else ""
     return (
-        f'<a class="noteref" id="noteref-{number}" href="#note-{number}" '
+        f'<a class="noteref"{ident} href="#note-{number}" '
         f'epub:type="noteref" role="doc-noteref">{number}</a>'
     )
 
@@ -36,58 +37,34 @@ class RenderContext:
     targets: dict[str, Target]
     citations: dict[str, Any]  # citation id -> cite.CitationText
     chapter_number: int | None
+    punctuation_in_quote: bool = True  # the locale's rule (American English: true)
     notes: dict[int, str] = field(default_factory=dict)
-    skip_punctuation: set[int] = field(default_factory=set)
+    plans: dict[int, tuple[Sequence[Token], CallPlan]] = field(default_factory=dict)
+    deferred: list[str] = field(default_factory=list)  # calls waiting for a link to close
+    link_depth: int = 0
 
+    def note_of(self, token: Token) -> Any:
+        """The formatted citation if `token` is a citation that becomes a note, else None."""
+        if token.type != "citation" or token.meta.get("note") is None:
+            return None
+        cite = self.citations.get(token.meta["id"])
+        return cite if cite is not None and cite.note_html is not None else None
 
-def _is_call(token: Token | None, ctx: RenderContext) -> bool:
-    """A token that prints a note call."""
-    if token is None:
-        return False
-    return token.type == "footnote_ref" or _citation_note(token, ctx) is not None
+    def is_call(self, token: Token) -> bool:
+        return token.type == "footnote_ref" or self.note_of(token) is not None
 
+    def is_bare(self, token: Token) -> bool:
+        """Prints nothing but its call: a footnote reference, or `[@a]` (not `@a`)."""
+        cite = self.note_of(token)
+        return token.type == "footnote_ref" or (cite is not None and not cite.inline_html)
 
-def _citation_note(token: Token, ctx: RenderContext) -> Any:
-    if token.type != "citation" or token.meta.get("note") is None:
-        return None
-    cite = ctx.citations.get(token.meta["id"])
-    return cite if cite is not None and cite.note_html is not None else None
-
-
-def _call_replaces_citation(token: Token | None, ctx: RenderContext) -> bool:
-    """A citation that prints only its note call (`[@a]`, not `@a`): the space before it goes,
-    as Pandoc removes it in a note style."""
-    cite = _citation_note(token, ctx) if token is not None else None
-    return cite is not None and not cite.inline_html
-
-
-def _is_blank(token: Token) -> bool:
-    return token.type == "softbreak" or (token.type == "text" and not token.content.strip())
-
-
-def _next_significant(tokens: Sequence[Token], idx: int) -> Token | None:
-    """The next token that is not a soft break."""
-    return _scan(tokens, idx, 1, lambda t: t.type == "softbreak")
-
-
-def _after_call(tokens: Sequence[Token], idx: int, ctx: RenderContext) -> bool:
-    """Is the token before `idx`, skipping only white space, a note call?"""
-    return _is_call(_scan(tokens, idx, -1, _is_blank), ctx)
-
-
-def _between_calls(tokens: Sequence[Token], idx: int, ctx: RenderContext) -> bool:
-    return _after_call(tokens, idx, ctx) and _is_call(_scan(tokens, idx, 1, _is_blank), ctx)
-
-
-def _scan(tokens: Sequence[Token], idx: int, step: int,
-          skip: Callable[[Token], bool]) -> Token | None:
-    """The first token from `idx` (exclusive) in direction `step` that `skip` does not pass."""
-    index = idx + step
-    while 0 <= index < len(tokens):
-        if not skip(tokens[index]):
-            return tokens[index]
-        index += step
-    return None
+    def plan(self, tokens: Sequence[Token]) -> CallPlan:
+        """The call plan of one inline run, made once (rules are called token by token)."""
+        if id(tokens) not in self.plans:
+            plan = plan_calls(tokens, self.is_call, self.is_bare,
+                              punctuation_in_quote=self.punctuation_in_quote)
+            self.plans[id(tokens)] = (tokens, plan)  # the run is kept so its id stays unique
+        return self.plans[id(tokens)][1]
 
 
 class ChapterRenderer(RendererHTML):
@@ -97,21 +74,18 @@ class ChapterRenderer(RendererHTML):
         return env["imprint"]
 
     def text(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
-        content = tokens[idx].content
-        ctx = self._ctx(env)
-        if id(tokens[idx]) in ctx.skip_punctuation:
-            content = content[1:]
-        if not content.strip() and _between_calls(tokens, idx, ctx):
-            return ""  # `[^a] [^b]`: the calls get a separator instead
-        if _call_replaces_citation(_next_significant(tokens, idx), ctx):
+        plan = self._ctx(env).plan(tokens)
+        if idx in plan.drop:
+            return ""
+        content = tokens[idx].content[plan.skip.get(idx, 0):]
+        if idx in plan.into_quote:
+            content = close_quote(content, plan.into_quote[idx])
+        elif idx in plan.rstrip:
             content = content.rstrip(" ")
         return escape(content, quote=False)
 
     def softbreak(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
-        # `claim\n[@a].` prints "claim.¹", as Pandoc prints it: the call takes no space.
-        ctx = self._ctx(env)
-        if _call_replaces_citation(_next_significant(tokens, idx), ctx) or _between_calls(
-                tokens, idx, ctx):
+        if idx in self._ctx(env).plan(tokens).drop:
             return ""
         return super().softbreak(tokens, idx, options, env)
 
@@ -125,31 +99,43 @@ class ChapterRenderer(RendererHTML):
             return cite.inline_html
         number = token.meta["note"]
         ctx.notes[number] = f"<p>{cite.note_html}</p>"
-        punctuation = ""
-        following = tokens[idx + 1] if idx + 1 < len(tokens) else None
-        if following is not None and following.type == "text" and following.content[:1] and (
-            following.content[0] in NOTE_PUNCTUATION
-        ):
-            punctuation = following.content[0]
-            ctx.skip_punctuation.add(id(following))
-        separator = NOTE_SEPARATOR if _after_call(tokens, idx, ctx) and not (
-            cite.inline_html or punctuation) else ""
-        return f"{cite.inline_html}{punctuation}{separator}{note_call(number)}"
+        plan = ctx.plan(tokens)
+        call = (NOTE_SEPARATOR if idx in plan.separated else "") + note_call(number)
+        return cite.inline_html + escape(plan.moved.get(idx, ""), quote=False) + self._place(
+            ctx, call)
+
+    def footnote_ref(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        ctx = self._ctx(env)
+        token = tokens[idx]
+        separator = NOTE_SEPARATOR if idx in ctx.plan(tokens).separated else ""
+        # A second call of one note links to it, but the id belongs to the first call.
+        return self._place(ctx, separator + note_call(token.meta["number"],
+                                                      first=not token.meta.get("subId")))
+
+    def _place(self, ctx: RenderContext, call: str) -> str:
+        """Inside a link a call waits for the link to close: links do not nest in XHTML."""
+        if ctx.link_depth:
+            ctx.deferred.append(call)
+            return ""
+        return call
 
     def link_open(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        ctx = self._ctx(env)
+        ctx.link_depth += 1
         if tokens[idx].meta.get("blocked"):
             env["imprint_blocked_link"] = True
             return ""
         return self.renderToken(tokens, idx, options, env)
 
     def link_close(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
-        if env.pop("imprint_blocked_link", False):
-            return ""
-        return self.renderToken(tokens, idx, options, env)
-
-    def footnote_ref(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
-        separator = NOTE_SEPARATOR if _after_call(tokens, idx, self._ctx(env)) else ""
-        return separator + note_call(tokens[idx].meta["number"])
+        ctx = self._ctx(env)
+        ctx.link_depth -= 1
+        closing = "" if env.pop("imprint_blocked_link", False) else self.renderToken(
+            tokens, idx, options, env)
+        calls = "".join(ctx.deferred) if not ctx.link_depth else ""
+        if calls:
+            ctx.deferred.clear()
+        return closing + calls
 
     def xref(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
         target = self._ctx(env).targets.get(tokens[idx].meta["target"])

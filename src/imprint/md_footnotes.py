@@ -21,6 +21,7 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
 UNDEFINED_CALL = re.compile(r"\[\^([^\]\s]+)\](?!:)")
+SPACED_LABEL = re.compile(r"\[\^([^\]]*\s[^\]]*)\]")
 
 
 @dataclass
@@ -31,6 +32,8 @@ class FootnoteFindings:
     # (call, in note, line); a label "" is an inline note `^[…]`
     nested: list[tuple[str, str, int]] = field(default_factory=list)
     undefined: list[tuple[str, int]] = field(default_factory=list)  # (label, line)
+    spaced: list[tuple[str, int]] = field(default_factory=list)  # (label, line)
+    repeated: list[tuple[str, int]] = field(default_factory=list)  # (label, line)
 
 
 def footnote_checks_plugin(md: MarkdownIt) -> None:
@@ -79,6 +82,8 @@ def _check_inline(block: Token, children: list[Token], first: int, inside: str |
     for child, line in _with_lines(block, children, first):
         if child.type == "footnote_ref":
             label = child.meta.get("label") or ""  # "": an inline note
+            if child.meta.get("subId"):
+                findings.repeated.append((label, line))
             if inside is not None:
                 findings.nested.append((label, inside, line))
             inline_note = notes.get(child.meta["id"], {}).get("tokens")
@@ -87,6 +92,8 @@ def _check_inline(block: Token, children: list[Token], first: int, inside: str |
                 _check_inline(block, inline_note, line, "", notes, findings)
         elif child.type == "text":
             findings.undefined += [(m.group(1), line) for m in UNDEFINED_CALL.finditer(
+                child.content)]
+            findings.spaced += [(m.group(1), line) for m in SPACED_LABEL.finditer(
                 child.content)]
 
 

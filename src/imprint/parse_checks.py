@@ -44,6 +44,17 @@ def footnote_problems(env: dict[str, Any], path: str) -> list[Diagnostic]:
                    "written", "warning")
         for label, line in findings.undefined
     ]
+    problems += [
+        Diagnostic(Loc(path, line), f"footnote label '[^{label}]' holds a space, which a label "
+                   "cannot; it prints as written", "warning")
+        for label, line in findings.spaced
+    ]
+    problems += [
+        Diagnostic(Loc(path, line), f"footnote '[^{label}]' is called again; this call "
+                   "prints the same number and links to the one note (Pandoc would copy the "
+                   "note)", "warning")
+        for label, line in findings.repeated
+    ]
     first: dict[str, int] = {}
     for label, line in findings.definitions:
         if label in first:

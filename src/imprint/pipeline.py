@@ -48,7 +48,7 @@ def build_publication(
     return Publication(
         root=root,
         meta=meta,
-        chapters=render_chapters(parsed, numbering, formatted),
+        chapters=render_chapters(parsed, numbering, formatted, meta.language),
         bibliography=formatted.bibliography if formatted else (),
         figures=tuple(numbering.figure_list),
         tables=tuple(numbering.table_list),

@@ -11,19 +11,25 @@ from imprint.model import Chapter, Loc, Note
 from imprint.numbering import Numbering
 from imprint.parse import ParsedChapter
 
+# CSL locales that put a full stop or comma inside closing quotation marks (American usage).
+PUNCTUATION_IN_QUOTE = ("en", "en-US")
+
 
 def render_chapters(
-    chapters: list[ParsedChapter], numbering: Numbering, formatted: Formatted | None
+    chapters: list[ParsedChapter], numbering: Numbering, formatted: Formatted | None,
+    language: str = "en-US",
 ) -> tuple[Chapter, ...]:
     citations = dict(formatted.citations) if formatted else {}
-    return tuple(_render(chapter, numbering, citations) for chapter in chapters)
+    in_quote = language in PUNCTUATION_IN_QUOTE
+    return tuple(_render(chapter, numbering, citations, in_quote) for chapter in chapters)
 
 
-def _render(chapter: ParsedChapter, numbering: Numbering, citations: dict) -> Chapter:
+def _render(chapter: ParsedChapter, numbering: Numbering, citations: dict,
+            in_quote: bool) -> Chapter:
     tokens = list(chapter.tokens)
     split = next((i for i, t in enumerate(tokens) if t.type == "footnote_block_open"), len(tokens))
     number = numbering.chapter_numbers[chapter.slug]
-    ctx = RenderContext(numbering.targets, citations, number)
+    ctx = RenderContext(numbering.targets, citations, number, in_quote)
     renderer = ChapterRenderer()
     options = parser().options
     env = {"imprint": ctx}
