@@ -15,6 +15,7 @@ from imprint.md_divs import divs_plugin
 from imprint.md_figures import figures_plugin
 from imprint.md_footnotes import footnote_checks_plugin
 from imprint.md_headings import heading_attrs_plugin
+from imprint.md_typography import typography_plugin
 from imprint.md_xrefs import xrefs_plugin
 
 MAX_NESTING = 100
@@ -25,10 +26,11 @@ def parser() -> MarkdownIt:
     """One shared parser; per-document state lives in `env`, never on the instance."""
     # html=True only so raw HTML is tokenized and can be refused with its line.
     md = MarkdownIt("commonmark", {"html": True, "xhtmlOut": True, "typographer": True})
-    md.enable(["table", "replacements", "smartquotes"])
+    md.enable(["table", "smartquotes"])
     # markdown-it drops whatever is nested deeper than this without a word; the parse stage
     # refuses a chapter that reaches it, so the limit only needs to be beyond real writing.
     md.options["maxNesting"] = MAX_NESTING
+    md.use(typography_plugin)
     md.use(front_matter_plugin)
     md.use(footnote_plugin)
     md.use(footnote_checks_plugin)
