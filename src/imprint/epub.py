@@ -21,6 +21,7 @@ from imprint.a11y import content_facts
 from imprint.atomic import atomic_path
 from imprint.epub_nav import landmarks, ncx, toc_points
 from imprint.epub_opf import COVER_ID, describe
+from imprint.fidelity import audit_epub
 from imprint.model import Chapter, Publication
 from imprint.pagebreaks import PageLink, place_markers
 from imprint.print_layout import PrintLayout
@@ -219,5 +220,6 @@ def write_epub(pub: Publication, styles: Path, target: Path, layout: PrintLayout
             writer.process()
             writer.write()
             _normalize_zip(raw, final, when)
+            audit_epub(pub, final)  # words as the model's, or nothing written
         finally:
             raw.unlink(missing_ok=True)

@@ -16,6 +16,7 @@ from weasyprint import CSS, HTML, URLFetcher
 from weasyprint.document import Document
 
 from imprint.atomic import atomic_path
+from imprint.fidelity import audit_pdf
 from imprint.model import Diagnostic, ImprintError, Publication
 from imprint.pdf_artifacts import mark_margin_artifacts
 from imprint.pdf_audit import (
@@ -93,10 +94,11 @@ def _break_before(html: str, numbers: list[int]) -> str:
         if call < 0 or start < 0:
             continue
         space = html.rfind(" ", start, call)
+        rest = space + 1  # the space itself becomes the seam
         if space < 0 or "<" in html[space:call] or ">" in html[space:call]:
-            space = start + 3  # no plain word before the call: break before the paragraph
+            space = rest = start + 3  # no plain word before the call: break before the paragraph
         html = (html[:start] + '<p class="footnote-split">' + html[start + 3 : space]
-                + '</p>\n<p class="footnote-break footnote-continued">' + html[space + 1 :])
+                + '</p>\n<p class="footnote-break footnote-continued">' + html[rest:])
     return html
 
 
@@ -192,6 +194,7 @@ def write_pdf(pub: Publication, styles: Path, target: Path, *, press: bool = Fal
         if missing:
             raise ImprintError(glyph_diagnostics(pub, missing))
         _finish(temporary, body_start(pub, rendered))
+        audit_pdf(pub, temporary, rendered.document)  # words as the model's, or nothing written
     drawn = [m for m in messages if not NOTDEF.search(m)]
     return [*rendered.warnings, *(Diagnostic(None, f"weasyprint: {m}", "warning") for m in drawn)]
 
