@@ -11,6 +11,9 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from imprint.citation_syntax import citations_plugin
+from imprint.md_blocks import blocks_plugin
+from imprint.md_code import code_attrs_plugin
+from imprint.md_deflist import pandoc_deflist_plugin
 from imprint.md_divs import divs_plugin
 from imprint.md_figures import figures_plugin
 from imprint.md_footnotes import footnote_checks_plugin
@@ -35,6 +38,9 @@ def parser() -> MarkdownIt:
     md.use(footnote_plugin)
     md.use(footnote_checks_plugin)
     md.use(deflist_plugin)
+    md.use(pandoc_deflist_plugin)
+    md.use(blocks_plugin)
+    md.use(code_attrs_plugin)
     md.use(attrs_plugin, spans=True, after=("image", "span_close", "link_close"))
     md.use(divs_plugin)
     md.use(heading_attrs_plugin)

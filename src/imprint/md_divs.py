@@ -6,6 +6,7 @@ we only accept Pandoc's attribute syntax and turn the info string into attribute
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,6 +17,10 @@ from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
 
 from imprint.attributes import parse_attrs
+
+# Pandoc allows a row of colons after the opening fence's attributes (`::: {.box} :::`,
+# `::: Warning ::::::`); they are decoration, not part of the class or the attribute block.
+TRAILING_COLONS = re.compile(r"(?:\s|(?<=\})):+\s*$")
 
 
 def divs_plugin(md: MarkdownIt) -> None:
@@ -43,15 +48,20 @@ def _mark_unclosed(md: MarkdownIt, name: str) -> None:
 
 
 def _is_div_info(params: str, *_: Any) -> bool:
-    info = params.strip()
+    info = _attributes_part(params)
     return bool(info) and (info.startswith("{") or info.replace("-", "").isalnum())
+
+
+def _attributes_part(info: str) -> str:
+    """The info string without the colons Pandoc allows after it: `::: {.box} :::`."""
+    return TRAILING_COLONS.sub("", info).strip()
 
 
 def _div_attrs(state: StateCore) -> None:
     for token in state.tokens:
         if token.type != "container_div_open":
             continue
-        info = token.info.strip()
+        info = _attributes_part(token.info)
         attrs = parse_attrs(info) if info.startswith("{") else {"class": info}
         token.meta["attrs"] = attrs or {}
         token.meta["malformed"] = attrs is None
