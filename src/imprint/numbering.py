@@ -201,6 +201,11 @@ def _inline_image(root: Path, chapter: ParsedChapter, block: Token, image: Token
                   state: Numbering) -> None:
     where = Loc(chapter.path, line_of(block))
     _check_image(root, chapter, image, image.attrGet("src") or "", where, state)
+    ident = str(image.attrGet("id") or "")
+    if ident.startswith("fig:"):  # meant as a figure, but only a captioned image is one
+        state.problems.append(Diagnostic(where, f"image '#{ident}' has no caption, so it is "
+                                         "not a figure (as in Pandoc); write one between the "
+                                         "brackets", "warning"))
 
 
 def _check_image(root: Path, chapter: ParsedChapter, token: Token, src: str, where: Loc,

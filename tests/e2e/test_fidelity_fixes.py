@@ -174,6 +174,8 @@ def check(tmp_path: Path, chapter: str, capsys: pytest.CaptureFixture[str],
      "chapters/01-intro.md:3: quotes, lists or divs nested more than 98 levels deep"),
     ("# T\n\n## Notes {#notes}\n", 1,
      "chapters/01-intro.md:3: id 'notes' is one imprint gives its own pages"),
+    ("# T\n\n![](figures/x.svg){#fig:x fig-alt=\"A chart.\"}\n", 0,
+     "chapters/01-intro.md:3: warning: image '#fig:x' has no caption, so it is not a figure"),
     ("# T\n\nA [run]{lang=\"ru&x\"} of text.\n", 1,
      "chapters/01-intro.md:3: lang='ru&x' is not a language tag"),
 ])
