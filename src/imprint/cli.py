@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from imprint.model import Diagnostic, ImprintError, Publication
+from imprint.book.model import Diagnostic, ImprintError, Publication
 
 EXIT_OK, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2
 
@@ -76,15 +76,19 @@ def _build(args: argparse.Namespace, report: Reporter) -> Publication:
 
 
 def _pdf(args: argparse.Namespace, report: Reporter) -> list[Diagnostic]:
-    from imprint.pdf import render_audited, write_pdf
-    from imprint.print_layout import store_layout
+    from imprint.checks.fidelity import audit_pdf
+    from imprint.editions.pdf.print_layout import store_layout
+    from imprint.editions.pdf.render import render_audited, write_pdf
 
     pub = _build(args, report)
     suffix = "-press" if args.press else ""
     target = args.build / f"{pub.meta.slug}{suffix}.pdf"
     report.step(f"rendering {target}")
     rendered = render_audited(pub, args.styles, press=args.press)
-    warnings = write_pdf(pub, args.styles, target, press=args.press, rendered=rendered)
+    # Every build is audited: the file is read back and compared with the model before it
+    # replaces the last good one.
+    warnings = write_pdf(pub, args.styles, target, press=args.press, rendered=rendered,
+                         verify=lambda path, layout: audit_pdf(pub, path, layout))
     if not args.press:  # the EPUB's page list and cover come from this same layout
         store_layout(pub, args.styles, args.build / ".cache", rendered)
     report.step(f"wrote {target} ({target.stat().st_size // 1024} KiB)")
@@ -92,20 +96,21 @@ def _pdf(args: argparse.Namespace, report: Reporter) -> list[Diagnostic]:
 
 
 def _epub(args: argparse.Namespace, report: Reporter) -> list[Diagnostic]:
-    from imprint.epub import write_epub
-    from imprint.print_layout import print_layout
+    from imprint.checks.fidelity import audit_epub
+    from imprint.editions.epub.package import write_epub
+    from imprint.editions.pdf.print_layout import print_layout
 
     pub = _build(args, report)
     target = args.build / f"{pub.meta.slug}.epub"
     report.step("reading the print layout for the cover and the page list")
     layout = print_layout(pub, args.styles, args.build / ".cache")
-    write_epub(pub, args.styles, target, layout)
+    write_epub(pub, args.styles, target, layout, verify=lambda path: audit_epub(pub, path))
     report.step(f"wrote {target} ({target.stat().st_size // 1024} KiB)")
     return list(layout.warnings)
 
 
 def _check(args: argparse.Namespace, report: Reporter) -> list[Diagnostic]:
-    from imprint.checks import run_ace, run_epubcheck
+    from imprint.checks.validators import run_ace, run_epubcheck
 
     _build(args, report)
     report.step("manuscript is consistent")
@@ -126,7 +131,7 @@ def _check(args: argparse.Namespace, report: Reporter) -> list[Diagnostic]:
 
 
 def _slug(args: argparse.Namespace, report: Reporter) -> list[Diagnostic]:
-    from imprint.config import load_config
+    from imprint.book.config import load_config
 
     print(load_config(args.manuscript.resolve()).slug)
     return []

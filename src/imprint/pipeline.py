@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from imprint.cite import (
+from imprint.book.config import CONFIG_NAME, load_config
+from imprint.book.model import Diagnostic, ImprintError, Loc, Publication
+from imprint.markdown.cache import ParseCache
+from imprint.markdown.parse import ParsedChapter, parse_chapter
+from imprint.preprocess.cite.format import (
     Bibliography,
     Formatted,
     check_citations,
@@ -12,12 +16,8 @@ from imprint.cite import (
     load_bibliography,
     resolve_style,
 )
-from imprint.config import CONFIG_NAME, load_config
-from imprint.model import Diagnostic, ImprintError, Loc, Publication
-from imprint.numbering import number_publication
-from imprint.parse import ParsedChapter, parse_chapter
-from imprint.parse_cache import ParseCache
-from imprint.render import render_chapters
+from imprint.preprocess.numbering import number_publication
+from imprint.preprocess.render import render_chapters
 
 
 def build_publication(

@@ -30,12 +30,12 @@ from lxml.html import HtmlElement
 from markdown_it.utils import read_fixture_file
 from ruamel.yaml import YAML
 
-from imprint.csl_styles import STYLES_DIR
-from imprint.langspans import wrap_scripts
-from imprint.markdown import parser
-from imprint.model import ImprintError
-from imprint.numbering import anchor
+from imprint.book.model import ImprintError
+from imprint.markdown.parser import parser
 from imprint.pipeline import build_publication
+from imprint.preprocess.cite.langspans import wrap_scripts
+from imprint.preprocess.cite.styles import STYLES_DIR
+from imprint.preprocess.numbering import anchor
 from tests.conftest import MINIMAL_CONFIG, write_manuscript
 
 HERE = Path(__file__).resolve().parent

@@ -8,9 +8,9 @@ import pytest
 from tests.conftest import MINIMAL_CONFIG, write_manuscript
 from tests.helpers import run_cli
 
-from imprint.cite import pandoc_runs
-from imprint.model import ImprintError
+from imprint.book.model import ImprintError
 from imprint.pipeline import build_publication
+from imprint.preprocess.cite.format import pandoc_runs
 
 BIB = """\
 @book{lo2008axis,

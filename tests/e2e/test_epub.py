@@ -21,7 +21,7 @@ from pypdf import PdfReader
 from tests.conftest import MINIMAL_CONFIG, SAMPLE, write_manuscript
 from tests.helpers import build
 
-from imprint.checks import run_ace, run_epubcheck
+from imprint.checks.validators import run_ace, run_epubcheck
 from imprint.pipeline import build_publication
 
 SLUG = "sino-russian-military-alignment"
@@ -352,7 +352,7 @@ def test_a_second_epub_build_lays_nothing_out(built: Built,
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("laid the book out again")
 
-    monkeypatch.setattr("imprint.print_layout.render_audited", refuse)
+    monkeypatch.setattr("imprint.editions.pdf.print_layout.render_audited", refuse)
     assert build("epub", SAMPLE, built.out) == 0
 
 

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from tests.conftest import write_manuscript
 from tests.helpers import build, epub_text, pdf_pages, run_cli
 
-from imprint.checks import run_epubcheck
+from imprint.checks.validators import run_epubcheck
 
 DISCLAIMER = "The views expressed here do not necessarily represent those of the Test Foundation."
 STATEMENT = "This publication was funded by the Test Foundation."
@@ -151,7 +151,7 @@ def test_config_errors_exit_1_without_traceback(tmp_path: Path) -> None:
 def test_funding_text_lives_only_in_publication_yaml() -> None:
     from tests.conftest import REPO, SAMPLE
 
-    from imprint.config import load_config
+    from imprint.book.config import load_config
 
     funding = load_config(SAMPLE).funding
     for folder in (REPO / "styles", REPO / "src"):

@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect, sync_playwright
 from tests.conftest import SAMPLE, STYLES
 from tests.preview_support import Preview, launch_chromium, running_preview, stop_preview
 
-from imprint.model import Chapter, Publication
+from imprint.book.model import Chapter, Publication
 from imprint.pipeline import build_publication
 
 CHAPTER_FILE = "chapters/03-arms.md"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from tests.conftest import SAMPLE
 
-from imprint.model import Publication
+from imprint.book.model import Publication
 from imprint.pipeline import build_publication
 
 EXPECTED_ORDER = ["executive-summary", "introduction", "arms", "exercises", "space-cyber",

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from tests.conftest import write_manuscript
 from tests.helpers import epub_text, run_cli
 
-from imprint.pdf import SandboxFetcher
+from imprint.editions.pdf.render import SandboxFetcher
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from imprint.a11y import CONFORMANCE, ContentFacts, a11y_metadata, content_facts
+from imprint.editions.epub.a11y import CONFORMANCE, ContentFacts, a11y_metadata, content_facts
 
 HEAD = ('<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" '
         'lang="en-US" xml:lang="en-US"><head><title>t</title></head><body>')

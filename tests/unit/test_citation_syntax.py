@@ -7,8 +7,8 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
-from imprint.citation_syntax import citations_plugin
-from imprint.model import CiteItem
+from imprint.book.model import CiteItem
+from imprint.markdown.citations import citations_plugin
 
 
 def parser() -> MarkdownIt:

@@ -18,8 +18,10 @@ from pathlib import Path
 import pypandoc
 import pytest
 
-from imprint import cite, csl_styles
-from imprint.cite import (
+from imprint.book.model import BibEntry, CitationRef, CiteItem, ImprintError, Loc
+from imprint.preprocess.cite import format as cite
+from imprint.preprocess.cite import styles as csl_styles
+from imprint.preprocess.cite.format import (
     Bibliography,
     CitationText,
     check_citations,
@@ -28,9 +30,13 @@ from imprint.cite import (
     pandoc_runs,
     resolve_style,
 )
-from imprint.langspans import wrap_scripts
-from imprint.model import BibEntry, CitationRef, CiteItem, ImprintError, Loc
-from imprint.pandoc_ast import blocks_to_html, inlines_to_html, split_notes, strip_spaces
+from imprint.preprocess.cite.langspans import wrap_scripts
+from imprint.preprocess.cite.pandoc_ast import (
+    blocks_to_html,
+    inlines_to_html,
+    split_notes,
+    strip_spaces,
+)
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "citations"
 NBSP = "\u00a0"

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from tests.conftest import MINIMAL_CONFIG, write_manuscript
 
-from imprint.config import load_config
-from imprint.model import ImprintError
+from imprint.book.config import load_config
+from imprint.book.model import ImprintError
 
 
 def errors_for(tmp_path: Path, config: str) -> list[str]:

@@ -8,15 +8,21 @@ from pathlib import Path
 import pytest
 from tests.conftest import MINIMAL_CONFIG, write_manuscript
 
-from imprint.fidelity import audit
-from imprint.fidelity_epub import generated_text
-from imprint.fidelity_locate import config_line, line_before
-from imprint.fidelity_model import Segment, expected_sections, model_text, pieces
-from imprint.fidelity_pdf import footnote_area
-from imprint.fidelity_source import spacing_findings
-from imprint.fidelity_syntax import syntax_pattern, unexplained
-from imprint.fidelity_text import Printed, first_mismatch, html_text, normalize, squash
-from imprint.model import Publication
+from imprint.book.model import Publication
+from imprint.checks.fidelity import audit
+from imprint.checks.fidelity_epub import generated_text
+from imprint.checks.fidelity_locate import config_line, line_before
+from imprint.checks.fidelity_model import Segment, expected_sections, model_text, pieces
+from imprint.checks.fidelity_pdf import footnote_area
+from imprint.checks.fidelity_source import spacing_findings
+from imprint.checks.fidelity_syntax import syntax_pattern, unexplained
+from imprint.checks.fidelity_text import (
+    Printed,
+    first_mismatch,
+    html_text,
+    normalize,
+    squash,
+)
 from imprint.pipeline import build_publication
 
 CHAPTER = """\

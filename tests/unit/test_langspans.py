@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from imprint.langspans import wrap_scripts
+from imprint.preprocess.cite.langspans import wrap_scripts
 
 ZH = '<span lang="zh-Hans">{}</span>'.format
 RU = '<span lang="ru">{}</span>'.format

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from markdown_it.token import Token
 
-from imprint.markdown import parser
+from imprint.markdown.parser import parser
 
 
 def tokens(text: str) -> list[Token]:

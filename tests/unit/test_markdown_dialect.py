@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from markdown_it.utils import read_fixture_file
 
-from imprint.model import ChapterSpec, Loc
-from imprint.numbering import number_publication
-from imprint.parse import parse_chapter
-from imprint.render import render_chapters
+from imprint.book.model import ChapterSpec, Loc
+from imprint.markdown.parse import parse_chapter
+from imprint.preprocess.numbering import number_publication
+from imprint.preprocess.render import render_chapters
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "markdown" / "dialect.md"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from xml.etree import ElementTree
 
-from imprint.pagebreaks import marker, place_markers
-from imprint.pagemap import Anchor, PageMap, PageStart, count_text
+from imprint.editions.epub.pagebreaks import marker, place_markers
+from imprint.editions.pages import Anchor, PageMap, PageStart, count_text
 
 CHAPTER = ('<section class="chapter" id="c">\n<h1 id="h">Title</h1>\n'
            "<p>Alpha beta gamma.</p>\n<p>Delta <em>epsilon</em> &amp; zeta.</p>\n</section>\n")

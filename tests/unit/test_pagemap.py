@@ -14,9 +14,10 @@ import pytest
 from pypdf import PdfReader
 from weasyprint import CSS, HTML
 
-from imprint.pagebreaks import place_markers
-from imprint.pagemap import PageMap, page_map
-from imprint.pdf import Rendered
+from imprint.editions.epub.pagebreaks import place_markers
+from imprint.editions.pages import PageMap
+from imprint.editions.pdf.pagemap import page_map
+from imprint.editions.pdf.render import Rendered
 
 PNG = ("data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4"
        "z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from imprint.model import ChapterSpec, Loc
-from imprint.numbering import number_publication
-from imprint.parse import ParsedChapter, chapter_slug, parse_chapter
+from imprint.book.model import ChapterSpec, Loc
+from imprint.markdown.parse import ParsedChapter, chapter_slug, parse_chapter
+from imprint.preprocess.numbering import number_publication
 
 
 def parse(tmp_path: Path, files: dict[str, str]) -> list[ParsedChapter]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from tests.conftest import STYLES
 
-from imprint.parse_cache import ParseCache
+from imprint.markdown.cache import ParseCache
 from imprint.pipeline import build_publication
 from imprint.preview.page import PageRenderer
 from imprint.preview.state import PreviewState

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from imprint.model import ChapterSpec, ImprintError, Loc
+from imprint.book.model import ChapterSpec, ImprintError, Loc
 from imprint.preview.selection import select_chapter
 
 FILES = ("chapters/01-executive-summary.md", "chapters/02-introduction.md", "chapters/03-arms.md")

@@ -11,9 +11,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from imprint.config import load_config
-from imprint.model import ChapterSpec, Diagnostic
-from imprint.parse import chapter_slug
+from imprint.book.config import load_config
+from imprint.book.model import ChapterSpec, Diagnostic
+from imprint.markdown.parse import chapter_slug
 from imprint.pipeline import build_publication
 from imprint.preview.page import PageRenderer, chapter_url
 from imprint.preview.print_check import chapter_pdf_path, write_chapter_pdf

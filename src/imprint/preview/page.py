@@ -16,9 +16,9 @@ from urllib.parse import quote
 
 from jinja2 import TemplateError
 
-from imprint.model import Chapter, Publication
+from imprint.book.model import Chapter, Publication
+from imprint.editions.html.templates import render
 from imprint.preview.state import Snapshot
-from imprint.templates import render
 
 TEMPLATE = "preview/page.html.j2"
 SCRIPT = "templates/preview/live-reload.js"

@@ -12,11 +12,11 @@ import hashlib
 import re
 from pathlib import Path
 
-from imprint.atomic import atomic_path
-from imprint.model import Chapter, Diagnostic, Publication
-from imprint.pdf import as_footnotes, lay_out, weasyprint_warnings
+from imprint.book.files import atomic_path
+from imprint.book.model import Chapter, Diagnostic, Publication
+from imprint.editions.html.templates import base_context, render
+from imprint.editions.pdf.render import as_footnotes, lay_out, weasyprint_warnings
 from imprint.preview.page import ID_ATTR
-from imprint.templates import base_context, render
 
 TEMPLATE = "preview/print.html.j2"
 XREF = re.compile(r'<a class="xref" href="#([^"]+)">(.*?)</a>')

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from imprint.model import ChapterSpec, Diagnostic, ImprintError
-from imprint.parse import chapter_slug
-from imprint.suggest import did_you_mean
+from imprint.book.model import ChapterSpec, Diagnostic, ImprintError
+from imprint.book.suggest import did_you_mean
+from imprint.markdown.parse import chapter_slug
 
 
 def select_chapter(specs: tuple[ChapterSpec, ...], root: Path, choice: str,

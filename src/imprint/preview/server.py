@@ -20,7 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote
 
-from imprint.model import Diagnostic, ImprintError
+from imprint.book.model import Diagnostic, ImprintError
 from imprint.preview.page import PageRenderer, chapter_url
 from imprint.preview.paths import asset_file, style_file
 from imprint.preview.state import PreviewState

@@ -12,8 +12,8 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from imprint.model import Diagnostic, ImprintError, Loc, Publication
-from imprint.parse_cache import ParseCache
+from imprint.book.model import Diagnostic, ImprintError, Loc, Publication
+from imprint.markdown.cache import ParseCache
 from imprint.pipeline import build_publication
 
 

@@ -1,0 +1,2 @@
+"""The book itself: publication.yaml read against its schema, the frozen model every stage
+passes on, diagnostics with their file and line, and the files a build may read and write."""

@@ -1,0 +1,2 @@
+"""Checks on built editions: the fidelity audits (the words printed are the model's) and the
+external validators EPUBCheck and DAISY Ace."""

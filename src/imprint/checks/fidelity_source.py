@@ -1,0 +1,114 @@
+"""The model keeps the manuscript's word breaks: a space the author typed is not lost, and
+none is added before punctuation.
+
+The edition audits compare each edition with the model, so they cannot see a word break the
+renderer itself lost (`relationship, @lo2008axis notes` rendered as "relationship,Lo notes", or
+`claim\\n[@key].` as "claim ."). This check reads the chapter file instead, and is precise by
+construction: "relationship,L" is a finding only when the file has "relationship," and every
+time it is followed by white space; "claim ." only when the file has "claim" and never with
+white space before the same punctuation. Text the file does not hold (a formatted citation,
+a label) is never a finding.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from imprint.book.model import Diagnostic, Loc, Publication
+from imprint.checks.fidelity_model import ModelText
+from imprint.checks.fidelity_text import context
+
+GLUED = re.compile(r"\w[,;:.!?](?=[^\W\d_])")  # "relationship,Lo"
+CASE_CHANGE = re.compile(r"[a-zß-ÿа-яё][A-ZÀ-ÞА-ЯЁ]")  # "ofJohn"
+SPACED = re.compile(r"(?<![\w.])(\w+) ([,;:.!?])(?=[\s\d]|$)")  # "claim ." ("::: a" is not)
+WORD = re.compile(r"\w+")
+WORD_BEFORE = re.compile(r"\w+[,;:.!?]$")
+WORD_END = re.compile(r"\w*$")
+
+
+@dataclass(frozen=True)
+class Source:
+    path: str  # as in diagnostics
+    text: str
+    words: frozenset[str]
+
+
+def spacing_findings(pub: Publication, model: ModelText) -> list[Diagnostic]:
+    found = []
+    for chapter in pub.chapters:
+        try:
+            text = (pub.root / chapter.source.path).read_text(encoding="utf-8")
+            text = unicodedata.normalize("NFKC", text)  # as the model's text is: "…" is "..."
+        except OSError:
+            continue
+        source = Source(chapter.source.path, text, frozenset(WORD.findall(text)))
+        for rendered in [model.chapters[chapter.slug].text,
+                         *(s.text for s in model.notes[chapter.slug])]:
+            found += _lost_spaces(source, rendered)
+            found += _glued_words(source, rendered)
+            found += _added_spaces(source, rendered)
+    return found
+
+
+def _lost_spaces(source: Source, text: str) -> list[Diagnostic]:
+    found = []
+    for match in GLUED.finditer(text):
+        word = WORD_BEFORE.search(text[max(0, match.end() - 60):match.end()]).group()
+        if _always_spaced(word, source.text):
+            found.append(Diagnostic(_after(source, word),
+                                    f"the rendered text loses the space after '{word}': "
+                                    f"'{context(text, match.end())}'"))
+    return found
+
+
+def _glued_words(source: Source, text: str) -> list[Diagnostic]:
+    """"ofJohn": a word the file does not have, made of one it always ends with a space and
+    a capitalized one (a narrative citation's author) glued to it."""
+    found = []
+    for match in CASE_CHANGE.finditer(text):
+        cut = match.start() + 1
+        start = cut - len(WORD_END.search(text[max(0, cut - 60):cut]).group())
+        token = WORD.match(text, start).group()
+        head = text[start:cut]
+        if token not in source.words and head in source.words and _always_spaced(
+                head, source.text):
+            found.append(Diagnostic(_after(source, head),
+                                    f"the rendered text loses the space after '{head}': "
+                                    f"'{context(text, cut)}'"))
+    return found
+
+
+def _always_spaced(word: str, source: str) -> bool:
+    after = [m.group(1) for m in re.finditer(rf"(?<!\w){re.escape(word)}(.)", source)]
+    return bool(after) and all(c.isspace() for c in after)
+
+
+def _added_spaces(source: Source, text: str) -> list[Diagnostic]:
+    found = []
+    for match in SPACED.finditer(text):
+        word, mark = match.groups()
+        if word not in source.words:
+            continue
+        written = rf"(?<!\w){re.escape(word)}(?!\w)"
+        if not re.search(rf"{written}\s+[`*_~]*{re.escape(mark)}", source.text):
+            found.append(Diagnostic(_line(source, written),
+                                    f"the rendered text has a space before '{mark}' that the "
+                                    f"manuscript does not: '{context(text, match.end(1))}'"))
+    return found
+
+
+def _after(source: Source, word: str) -> Loc:
+    """The line where `word` is followed by white space, before a citation if it can."""
+    escaped = re.escape(word)
+    return _line(source, rf"(?<!\w){escaped}\s+[@\[]", rf"(?<!\w){escaped}\s")
+
+
+def _line(source: Source, *patterns: str) -> Loc:
+    """The line of the first match of the first pattern that matches."""
+    for pattern in patterns:
+        match = re.search(pattern, source.text)
+        if match:
+            return Loc(source.path, source.text.count("\n", 0, match.start()) + 1)
+    return Loc(source.path, 1)

@@ -1,0 +1,75 @@
+"""What WeasyPrint does not write, added with pikepdf after it: page labels and artifacts.
+
+PDF /PageLabels, so a viewer's page box shows "iii" in the front matter and "1" at the body:
+WeasyPrint writes none, so the number tree is added after the fact.
+
+Running heads and folios as artifacts, so screen readers skip them.
+
+WeasyPrint tags margin-box text with marked content but keeps it out of the structure tree
+(its note: an Artifact in the tree is a PDF 2.0 feature). We rewrite those orphaned sequences as
+PDF 1.7 artifacts (`/Artifact BMC`) and drop them from the parent tree.
+"""
+
+
+from __future__ import annotations
+
+import pikepdf
+
+
+def add_page_labels(pdf: pikepdf.Pdf, body_start: int) -> None:
+    """Lower-roman from the first page, arabic from 1 where the body opens (page index)."""
+    nums = pikepdf.Array([0, pikepdf.Dictionary(S=pikepdf.Name.r, St=1)])
+    if body_start < len(pdf.pages):
+        nums.extend([body_start, pikepdf.Dictionary(S=pikepdf.Name.D, St=1)])
+    pdf.Root.PageLabels = pikepdf.Dictionary(Nums=nums)
+
+
+def _reachable(root: pikepdf.Dictionary) -> set[tuple[int, int]]:
+    """Structure elements linked to the document's structure tree."""
+    found: set[tuple[int, int]] = set()
+    pending = [root.get("/K")]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, pikepdf.Array):
+            pending.extend(node)
+        elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
+            found.add(node.objgen)
+            pending.append(node.get("/K"))
+    return found
+
+
+def _orphans(entries: pikepdf.Array, linked: set[tuple[int, int]]) -> set[int]:
+    return {mcid for mcid, element in enumerate(entries)
+            if isinstance(element, pikepdf.Dictionary) and element.objgen not in linked}
+
+
+def _as_artifacts(pdf: pikepdf.Pdf, page: pikepdf.Page, orphans: set[int]) -> None:
+    instructions = []
+    for operands, operator in pikepdf.parse_content_stream(page):
+        props = operands[1] if str(operator) == "BDC" and len(operands) == 2 else None
+        if isinstance(props, pikepdf.Dictionary) and int(props.get("/MCID", -1)) in orphans:
+            operands, operator = [pikepdf.Name.Artifact], pikepdf.Operator("BMC")
+        instructions.append((operands, operator))
+    page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
+
+
+def mark_margin_artifacts(pdf: pikepdf.Pdf) -> int:
+    """Rewrite every page's untreed marked content as artifacts; return how many."""
+    tree = pdf.Root.get("/StructTreeRoot")
+    if tree is None:
+        return 0
+    linked = _reachable(tree)
+    parents = pikepdf.NumberTree(tree.ParentTree)
+    count = 0
+    for page in pdf.pages:
+        key = page.obj.get("/StructParents")
+        if key is None or int(key) not in parents:
+            continue
+        entries = parents[int(key)]
+        orphans = _orphans(entries, linked)
+        if orphans:
+            _as_artifacts(pdf, page, orphans)
+            for mcid in orphans:
+                entries[mcid] = pikepdf.Object.parse(b"null")
+            count += len(orphans)
+    return count

@@ -1,0 +1,74 @@
+"""What the EPUB takes from the print edition's layout: its page starts and its cover.
+
+Laying the book out is the expensive step of a build (seconds, against a fraction of a second
+for the EPUB itself), so the result is cached in BUILD/.cache under a hash of everything the
+layout reads: the book's HTML, the print stylesheet, the embedded assets and WeasyPrint's
+version. A repeated `imprint epub` then lays nothing out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import weasyprint
+
+from imprint.book.files import atomic_path
+from imprint.book.model import Diagnostic, Publication
+from imprint.editions.pages import PageMap, PrintLayout
+from imprint.editions.pdf.cover import cover_png
+from imprint.editions.pdf.pagemap import page_map
+from imprint.editions.pdf.render import Rendered, book_html, page_labels, render_audited
+
+FORMAT = "print-layout-2"  # bump when PageMap or the cover changes meaning
+PREFIX = "print-layout-"
+
+
+def print_layout(pub: Publication, styles: Path, cache_dir: Path) -> PrintLayout:
+    """The layout of this build's print edition, from the cache when nothing changed."""
+    key = layout_key(pub, styles)
+    cached = _load(cache_dir, key)
+    if cached is not None:
+        return cached
+    # The same call as `write_pdf` makes for the digital edition, so the pages are the PDF's.
+    return store_layout(pub, styles, cache_dir, render_audited(pub, styles))
+
+
+def store_layout(pub: Publication, styles: Path, cache_dir: Path,
+                 rendered: Rendered) -> PrintLayout:
+    """Derive the EPUB's share of `rendered` and cache it (the PDF build may call this too)."""
+    layout = PrintLayout(page_map(rendered, page_labels(pub, rendered)), cover_png(rendered),
+                         rendered.warnings)
+    _store(cache_dir, layout_key(pub, styles), layout)
+    return layout
+
+
+def layout_key(pub: Publication, styles: Path) -> str:
+    digest = hashlib.sha256(f"{FORMAT}\0{weasyprint.__version__}\0".encode())
+    digest.update(book_html(pub, styles).encode())
+    layout_styles = [p for p in sorted(styles.rglob("*")) if p.is_file()
+                     and "templates" not in p.relative_to(styles).parts and p.name != "epub.css"]
+    for path in [*layout_styles, *(pub.root / asset for asset in pub.assets)]:
+        digest.update(f"\0{path.name}\0".encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _load(cache_dir: Path, key: str) -> PrintLayout | None:
+    data, png = cache_dir / f"{PREFIX}{key}.json", cache_dir / f"{PREFIX}{key}.png"
+    if not (data.exists() and png.exists()):
+        return None
+    saved = json.loads(data.read_text(encoding="utf-8"))
+    warnings = tuple(Diagnostic(None, message, "warning") for message in saved["warnings"])
+    return PrintLayout(PageMap.from_data(saved["pages"]), png.read_bytes(), warnings)
+
+
+def _store(cache_dir: Path, key: str, layout: PrintLayout) -> None:
+    for old in cache_dir.glob(f"{PREFIX}*"):  # one layout is kept: the latest
+        old.unlink(missing_ok=True)
+    saved = {"pages": layout.pages.as_data(), "warnings": [w.message for w in layout.warnings]}
+    with atomic_path(cache_dir / f"{PREFIX}{key}.png") as temporary:
+        temporary.write_bytes(layout.cover_png)
+    with atomic_path(cache_dir / f"{PREFIX}{key}.json") as temporary:
+        temporary.write_text(json.dumps(saved, ensure_ascii=False), encoding="utf-8")

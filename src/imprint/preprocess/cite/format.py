@@ -1,0 +1,395 @@
+"""Bibliography loading and citation formatting with Pandoc's citeproc.
+
+Every citation of the publication is formatted by ONE `pandoc --citeproc` run: the citations
+are laid out as a small Pandoc document (JSON AST) in note order, so positions such as
+"subsequent" and "ibid." come out exactly as Pandoc would give them for the same Markdown.
+The results are cached on disk, keyed on everything that affects them.
+
+    style = resolve_style("chicago-notes-bibliography", root, loc)
+    bib = load_bibliography(["references.bib"], root, loc)
+    diagnostics = check_citations(citations, bib)
+    formatted = format_citations(citations, footnote_numbers, bib, style, "en-US", cache_dir)
+    formatted.get(citation.id).note_html
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import subprocess
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pypandoc
+
+from imprint.book.model import BibEntry, CitationRef, CiteItem, Diagnostic, ImprintError, Loc
+from imprint.preprocess.cite.bibliography import Bibliography, check_citations, load_bibliography
+from imprint.preprocess.cite.langspans import wrap_scripts
+from imprint.preprocess.cite.pandoc_ast import (
+    Node,
+    blocks_to_html,
+    inlines_to_html,
+    split_notes,
+    strip_spaces,
+)
+from imprint.preprocess.cite.styles import CslStyle, resolve_style, style_files
+from imprint.preprocess.cite.text import SPACE, str_node, suffix_inlines, text_inlines
+
+__all__ = ["Bibliography", "CitationText", "CslStyle", "Formatted", "check_citations",
+           "format_citations", "load_bibliography", "pandoc_runs", "resolve_style"]
+
+PANDOC_API_VERSION = [1, 23, 1, 1]  # `pandoc -t json` of an empty document, pandoc 3.9
+PANDOC_TIMEOUT = 300  # seconds
+CACHE_VERSION = 1  # bump when the document built for pandoc or the cached data changes
+CACHE_KEEP = 8  # cached results kept per cache directory
+_NOT_FOUND = re.compile(r"Citeproc: citation (.+) not found")
+_RUNS = {"pandoc": 0}
+
+
+def pandoc_runs() -> int:
+    """How many times this process has run pandoc to format citations."""
+    return _RUNS["pandoc"]
+
+
+# --- formatting ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CitationText:
+    """A formatted citation. In a note style, a citation in the running text becomes a note:
+    `inline_html` is what stays in the text ("" or, for `@key`, the author's name) and
+    `note_html` the note. A citation inside a footnote, or in an author-date style, is
+    printed where it stands: `inline_html` only, `note_html` None."""
+
+    inline_html: str
+    note_html: str | None
+
+
+@dataclass(frozen=True)
+class Formatted:
+    citations: tuple[tuple[str, CitationText], ...]
+    bibliography: tuple[BibEntry, ...]
+    diagnostics: tuple[Diagnostic, ...] = ()  # pandoc's warnings
+    _by_id: dict[str, CitationText] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_id", dict(self.citations))
+
+    def get(self, id: str) -> CitationText:
+        return self._by_id[id]
+
+
+def format_citations(
+    citations: Sequence[CitationRef],
+    footnote_numbers: Sequence[int],
+    bib: Bibliography,
+    style: CslStyle,
+    lang: str,
+    cache_dir: Path,
+    include_all: bool = False,
+) -> Formatted:
+    """Format every citation and the bibliography with one (cached) pandoc run.
+
+    `citations` are in document order, each footnote's citations at its reference;
+    `footnote_numbers` are the numbers of all author footnotes, with or without citations.
+    """
+    if not citations and not (include_all and bib.files):
+        return Formatted((), ())
+    document, order = _document(citations, footnote_numbers, style.is_note_style, lang, include_all)
+    key = _cache_key(document, bib, style)
+    result = _read_cache(cache_dir, key)
+    if result is None:
+        result = _run_pandoc(document, bib, style, len(order))
+        _write_cache(cache_dir, key, result)
+    return _formatted(result, citations, order, style.is_note_style)
+
+
+# The document pandoc formats: one paragraph per body citation (in a note style pandoc puts
+# it in a note itself, capitalised, just as it does for Markdown); one note per footnote,
+# with its citations after a word of text, so they are parenthesised as in a running note.
+
+
+def _document(
+    citations: Sequence[CitationRef],
+    footnote_numbers: Sequence[int],
+    note_style: bool,
+    lang: str,
+    include_all: bool,
+) -> tuple[dict[str, Any], list[int]]:
+    """The Pandoc JSON document, and the index in `citations` of each Cite in it, in order."""
+    blocks: list[Node] = []
+    order: list[int] = []
+    for counter, slot in enumerate(_slots(citations, footnote_numbers), 1):
+        # Pandoc's Markdown reader numbers citations and notes in one sequence (`counter`).
+        note_num = slot.number if note_style and slot.number is not None else counter
+        cites = [
+            _cite(citations[i].items, note_num, len(order) + n + 1)
+            for n, i in enumerate(slot.indices)
+        ]
+        order.extend(slot.indices)
+        if slot.footnote:
+            blocks.append(_para([str_node("Note"), _footnote(cites)]))
+        else:
+            blocks.extend(_para([cite]) for cite in cites)
+    meta: dict[str, Any] = {
+        "lang": {"t": "MetaString", "c": lang},
+        "link-citations": {"t": "MetaBool", "c": False},
+    }
+    if include_all:
+        meta["nocite"] = {"t": "MetaInlines", "c": [_cite((CiteItem("*"),), 0, 0)]}
+    return {"pandoc-api-version": PANDOC_API_VERSION, "meta": meta, "blocks": blocks}, order
+
+
+@dataclass(frozen=True)
+class _Slot:
+    number: int | None  # note number; None for a citation in the text (author-date)
+    indices: list[int]  # indices in `citations`
+    footnote: bool  # an author footnote (else one citation in the running text)
+
+
+def _slots(citations: Sequence[CitationRef], footnote_numbers: Sequence[int]) -> list[_Slot]:
+    """Slots in document order: one per body citation, one per footnote (its citations
+    together); footnotes without citations are placed by their number."""
+    slots: list[_Slot] = []
+    footnotes: dict[int, _Slot] = {}
+    for index, citation in enumerate(citations):
+        number = citation.note_number
+        if citation.in_footnote and number is not None:
+            if number not in footnotes:
+                footnotes[number] = _Slot(number, [], True)
+                slots.append(footnotes[number])
+            footnotes[number].indices.append(index)
+        else:
+            slots.append(_Slot(number, [index], False))
+    for number in sorted(set(footnote_numbers) - footnotes.keys()):
+        at = next(
+            (i for i, s in enumerate(slots) if s.number is not None and s.number > number),
+            len(slots),
+        )
+        slots.insert(at, _Slot(number, [], True))
+    return slots
+
+
+def _footnote(cites: list[Node]) -> Node:
+    """A footnote whose citations stand inside its text (not first, followed by lower case),
+    as `[^1]: A note citing [@a, 3] and [@b].` has them."""
+    inlines = [str_node("Text")]
+    for cite in cites:
+        inlines += [SPACE, cite, SPACE, str_node("and")]
+    return {"t": "Note", "c": [_para([*inlines, SPACE, str_node("text.")])]}
+
+
+def _cite(items: Sequence[CiteItem], note_num: int, tag: int) -> Node:
+    modes = {
+        "normal": "NormalCitation",
+        "suppress-author": "SuppressAuthor",
+        "author-in-text": "AuthorInText",
+    }
+    return {
+        "t": "Cite",
+        "c": [
+            [
+                {
+                    "citationId": item.key,
+                    "citationPrefix": text_inlines(item.prefix.strip()),
+                    "citationSuffix": suffix_inlines(item.suffix),
+                    "citationMode": {"t": modes[item.mode]},
+                    "citationNoteNum": note_num,
+                    "citationHash": tag,
+                }
+                for item in items
+            ],
+            [str_node("[citation]")],
+        ],
+    }
+
+
+def _para(inlines: list[Node]) -> Node:
+    return {"t": "Para", "c": inlines}
+
+
+
+# --- running pandoc -----------------------------------------------------------------------
+
+
+def _run_pandoc(
+    document: dict[str, Any], bib: Bibliography, style: CslStyle, expected: int
+) -> dict[str, Any]:
+    """Run `pandoc --citeproc` once; return each Cite's inlines, the bibliography entries and
+    pandoc's warnings (JSON-serialisable, for the cache)."""
+    _RUNS["pandoc"] += 1
+    try:
+        proc = subprocess.run(
+            _pandoc_command(bib, style),
+            input=json.dumps(document).encode(),
+            capture_output=True,
+            timeout=PANDOC_TIMEOUT,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as err:
+        raise ImprintError.at(None, f"could not run pandoc to format citations: {err}") from None
+    stderr = proc.stderr.decode("utf-8", "replace")
+    if proc.returncode != 0:
+        raise ImprintError(_pandoc_error(stderr, bib))
+    cites, bibliography = _extract(json.loads(proc.stdout))
+    if [tag for tag, _ in cites] != list(range(1, expected + 1)):
+        raise ImprintError.at(None, "pandoc returned citations out of order (internal error)")
+    warnings = [
+        line.removeprefix("[WARNING] ").strip()
+        for line in stderr.splitlines()
+        if line.startswith("[WARNING]")
+    ]
+    return {
+        "cites": [inlines for _, inlines in cites],
+        "bibliography": bibliography,
+        "warnings": warnings,
+    }
+
+
+def _pandoc_command(bib: Bibliography, style: CslStyle) -> list[str]:
+    """JSON in, JSON out. The resource path lets pandoc find a dependent style's parent
+    locally: `--sandbox` does not stop citeproc from downloading it otherwise."""
+    folders = dict.fromkeys(str(path.parent) for path in style_files(style))
+    return [
+        pypandoc.get_pandoc_path(),
+        "--from=json",
+        "--to=json",
+        "--citeproc",
+        "--sandbox",
+        f"--csl={style.path}",
+        f"--resource-path={os.pathsep.join(folders)}",
+        *(f"--bibliography={path}" for path in bib.files),
+    ]
+
+
+def _pandoc_error(stderr: str, bib: Bibliography) -> list[Diagnostic]:
+    """`Error reading bibliography file x.bib:\n(line 8, column 3):\nunexpected 't'` ->
+    `x.bib:8: malformed bibliography: unexpected 't'`."""
+    match = re.search(
+        r"Error reading bibliography file (.+?):\s*(?:\(line (\d+), column \d+\):)?"
+        r"\s*(.*)",
+        stderr,
+        re.DOTALL,
+    )
+    if not match:
+        return [Diagnostic(None, f"pandoc could not format the citations: {stderr.strip()}")]
+    path = Path(match.group(1)).as_posix()
+    name = next((loc.path for _, loc in bib.keys if path.endswith(f"/{loc.path}")), Path(path).name)
+    reason = " ".join(match.group(3).split())
+    return [Diagnostic(Loc(name, int(match.group(2) or 0)), f"malformed bibliography: {reason}")]
+
+
+def _extract(output: dict[str, Any]) -> tuple[list[tuple[int, list[Node]]], list[list[Any]]]:
+    """Each Cite's (tag, rendered inlines) in document order, and [key, blocks] per
+    bibliography entry from the `refs` div."""
+    cites: list[tuple[int, list[Node]]] = []
+    bibliography: list[list[Any]] = []
+    for node in _walk(output["blocks"]):
+        if node["t"] == "Cite":
+            cites.append((node["c"][0][0]["citationHash"], node["c"][1]))
+        elif node["t"] == "Div" and node["c"][0][0] == "refs":
+            for entry in node["c"][1]:
+                ident = entry["c"][0][0] if entry["t"] == "Div" else ""
+                bibliography.append([ident.removeprefix("ref-"), entry["c"][1]])
+    return cites, bibliography
+
+
+def _walk(nodes: Any) -> Iterator[Node]:
+    """Cites and the refs div, outermost first, in document order (not inside either)."""
+    if isinstance(nodes, list):
+        for node in nodes:
+            yield from _walk(node)
+    elif isinstance(nodes, dict) and "t" in nodes:
+        if nodes["t"] == "Cite" or (nodes["t"] == "Div" and nodes["c"][0][0] == "refs"):
+            yield nodes
+        elif "c" in nodes:
+            yield from _walk(nodes["c"])
+
+
+def _formatted(
+    result: dict[str, Any], citations: Sequence[CitationRef], order: list[int], note_style: bool
+) -> Formatted:
+    missing = {m.group(1) for w in result["warnings"] if (m := _NOT_FOUND.fullmatch(w))}
+    if missing:
+        raise ImprintError(_missing_keys(citations, missing))
+    texts: dict[str, CitationText] = {}
+    for index, inlines in zip(order, result["cites"], strict=True):
+        citation = citations[index]
+        if note_style and not citation.in_footnote:
+            rest, notes = split_notes(inlines)
+            note = wrap_scripts(blocks_to_html(notes[0])) if notes else None
+            texts[citation.id] = CitationText(_inline_html(rest), note)
+        else:
+            texts[citation.id] = CitationText(_inline_html(inlines), None)
+    entries = tuple(
+        BibEntry(key, wrap_scripts(blocks_to_html(blocks)))
+        for key, blocks in result["bibliography"]
+    )
+    warnings = tuple(Diagnostic(None, w, "warning") for w in result["warnings"])
+    return Formatted(tuple((c.id, texts[c.id]) for c in citations), entries, warnings)
+
+
+def _inline_html(inlines: list[Node]) -> str:
+    return wrap_scripts(inlines_to_html(strip_spaces(inlines)))
+
+
+def _missing_keys(citations: Sequence[CitationRef], missing: set[str]) -> list[Diagnostic]:
+    """Pandoc's "citation x not found", as an error at each place `x` is cited."""
+    return [
+        Diagnostic(c.loc, f"unknown citation key '{key}'")
+        for c in citations
+        for key in dict.fromkeys(item.key for item in c.items)
+        if key in missing
+    ]
+
+
+# --- cache --------------------------------------------------------------------------------
+
+
+def _cache_key(document: dict[str, Any], bib: Bibliography, style: CslStyle) -> str:
+    """Everything the result depends on: the document built for pandoc (citations without
+    their locations and ids, note numbers, lang, nocite), the bibliography and style bytes,
+    the pandoc binary."""
+    digest = hashlib.sha256()
+    pandoc = Path(pypandoc.get_pandoc_path())
+    stat = pandoc.stat() if pandoc.is_file() else None
+    header = [
+        CACHE_VERSION,
+        pypandoc.get_pandoc_version(),
+        str(pandoc),
+        stat.st_size if stat else 0,
+        stat.st_mtime_ns if stat else 0,
+        style.is_note_style,
+    ]
+    digest.update(json.dumps([header, document], sort_keys=True).encode())
+    for path in [*style_files(style), *bib.files]:
+        digest.update(f"\0{path.name}\0".encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _read_cache(cache_dir: Path, key: str) -> dict[str, Any] | None:
+    try:
+        data = json.loads((cache_dir / f"citations-{key}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and data.get("key") == key else None
+
+
+def _write_cache(cache_dir: Path, key: str, result: dict[str, Any]) -> None:
+    """Write atomically (temporary file, then rename), then drop the oldest results."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    target = cache_dir / f"citations-{key}.json"
+    with tempfile.NamedTemporaryFile(
+        "w", encoding="utf-8", dir=cache_dir, prefix=".citations-", suffix=".tmp", delete=False
+    ) as handle:
+        json.dump({"key": key, **result}, handle, ensure_ascii=False)
+    os.replace(handle.name, target)
+    old = sorted(cache_dir.glob("citations-*.json"), key=lambda p: p.stat().st_mtime_ns)
+    for path in old[:-CACHE_KEEP]:
+        path.unlink(missing_ok=True)
