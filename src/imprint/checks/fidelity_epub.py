@@ -53,7 +53,7 @@ def epub_sections(path: Path, keys: set[str]) -> Printed:
                 continue
             held = [e for e in body.iter() if e.get("id") in keys]
             for element in held:
-                sections[element.get("id")] = normalize(visible_text(element))
+                sections[str(element.get("id"))] = normalize(visible_text(element))
             if not held:
                 other.append(normalize(visible_text(body)))
     sections["other"] = "\n".join(other)

@@ -67,7 +67,8 @@ def line_before(root: Path, loc: Loc, text: str, offset: int) -> Loc:
 
 def _occurrence(source: SourceWords, phrase: str, nth: int) -> int:
     """Line of the last word of the `nth` occurrence of `phrase` (or of the last one)."""
-    found, at = [], source.joined.find(phrase)
+    found: list[int] = []
+    at = source.joined.find(phrase)
     while at >= 0 and len(found) < max(nth, 1):
         found.append(at)
         at = source.joined.find(phrase, at + 1)

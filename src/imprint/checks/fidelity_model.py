@@ -107,7 +107,8 @@ def _pieces_of(chapter: Chapter, root: html.HtmlElement) -> tuple[Piece, ...]:
     for element in root.iter(*PIECE_TAGS):
         text = normalize(visible_text(element))
         if text:
-            found.append(Piece(CAPTIONS.get(element.tag, "heading"), text, chapter.source, True))
+            found.append(Piece(CAPTIONS.get(str(element.tag), "heading"), text, chapter.source,
+                               True))
     return tuple(found)
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ctypes
 from pathlib import Path
+from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -54,7 +55,7 @@ def _page_text(page: pdfium.PdfPage) -> str:
         page.close()
 
 
-def _unread_objects(page: pdfium.PdfPage) -> list:
+def _unread_objects(page: pdfium.PdfPage) -> list[Any]:
     """Top-level text and form objects inside an /Artifact or /Figure marked sequence."""
     name = (ctypes.c_ushort * 16)()
     size = ctypes.c_ulong()

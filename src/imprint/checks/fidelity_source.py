@@ -52,10 +52,15 @@ def spacing_findings(pub: Publication, model: ModelText) -> list[Diagnostic]:
     return found
 
 
+def _found(match: re.Match[str] | None) -> str:
+    """The text of a match the surrounding pattern guarantees ("" should it ever fail)."""
+    return match.group() if match else ""
+
+
 def _lost_spaces(source: Source, text: str) -> list[Diagnostic]:
     found = []
     for match in GLUED.finditer(text):
-        word = WORD_BEFORE.search(text[max(0, match.end() - 60):match.end()]).group()
+        word = _found(WORD_BEFORE.search(text[max(0, match.end() - 60):match.end()]))
         if _always_spaced(word, source.text):
             found.append(Diagnostic(_after(source, word),
                                     f"the rendered text loses the space after '{word}': "
@@ -69,8 +74,8 @@ def _glued_words(source: Source, text: str) -> list[Diagnostic]:
     found = []
     for match in CASE_CHANGE.finditer(text):
         cut = match.start() + 1
-        start = cut - len(WORD_END.search(text[max(0, cut - 60):cut]).group())
-        token = WORD.match(text, start).group()
+        start = cut - len(_found(WORD_END.search(text[max(0, cut - 60):cut])))
+        token = _found(WORD.match(text, start))
         head = text[start:cut]
         if token not in source.words and head in source.words and _always_spaced(
                 head, source.text):

@@ -60,6 +60,7 @@ def unexplained(pattern: re.Pattern[str], printed: str, model: str, *,
     running text for a place to be found in."""
     found = []
     for match in pattern.finditer(printed):
+        sides: tuple[str, ...]
         if placed:
             sides = (printed[max(0, match.start() - SIDE):match.end()],
                      printed[match.start():match.end() + SIDE])

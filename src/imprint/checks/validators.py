@@ -11,6 +11,7 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from imprint.book.model import Diagnostic, ImprintError
 
@@ -51,7 +52,7 @@ def run_epubcheck(path: Path) -> ValidatorReport:
                            levels.count("WARNING"), messages)
 
 
-def _describe(message: dict) -> str:
+def _describe(message: dict[str, Any]) -> str:
     where = message.get("locations") or [{}]
     first = where[0]
     place = f"{first.get('path', '')}:{first.get('line', '')}".strip(":")
@@ -102,7 +103,7 @@ def run_ace(path: Path) -> ValidatorReport:
                            tuple(_describe_ace(url, v) for url, v in found))
 
 
-def _describe_ace(url: str, violation: dict) -> str:
+def _describe_ace(url: str, violation: dict[str, Any]) -> str:
     test, result = violation["earl:test"], violation["earl:result"]
     return (f"{test['earl:impact']} {test['dct:title']} {url}: "
             f"{' '.join(result['dct:description'].split())}")

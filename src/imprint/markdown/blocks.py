@@ -62,8 +62,9 @@ def _join_bullet_lists(state: StateCore) -> None:
             # Pandoc: one blank line between any two items makes the whole list loose.
             loose = bool(opening.map and _blank_before(lines, opening.map[0])) or not (
                 _is_tight(tokens, first, level) and _is_tight(tokens, index, level))
-            if tokens[first].map and opening.map:
-                tokens[first].map[1] = opening.map[1]
+            start = tokens[first].map
+            if start and opening.map:
+                start[1] = opening.map[1]
             del tokens[index - 1 : index + 1]
             if loose:
                 _loosen(tokens, first, level)

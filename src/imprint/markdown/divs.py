@@ -73,4 +73,4 @@ def _render_div(
     token = tokens[idx]
     if token.nesting == -1:
         return "</aside>\n" if token.meta.get("aside") else "</div>\n"
-    return self.renderToken(tokens, idx, options, env)
+    return str(self.renderToken(tokens, idx, options, env))

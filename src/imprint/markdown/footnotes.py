@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
@@ -78,7 +79,7 @@ def _check_footnotes(state: StateCore) -> None:
 
 
 def _check_inline(block: Token, children: list[Token], first: int, inside: str | None,
-                  notes: dict, findings: FootnoteFindings) -> None:
+                  notes: dict[int, dict[str, Any]], findings: FootnoteFindings) -> None:
     for child, line in _with_lines(block, children, first):
         if child.type == "footnote_ref":
             label = child.meta.get("label") or ""  # "": an inline note

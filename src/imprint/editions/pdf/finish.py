@@ -13,18 +13,21 @@ PDF 1.7 artifacts (`/Artifact BMC`) and drop them from the parent tree.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pikepdf
 
 
 def add_page_labels(pdf: pikepdf.Pdf, body_start: int) -> None:
     """Lower-roman from the first page, arabic from 1 where the body opens (page index)."""
-    nums = pikepdf.Array([0, pikepdf.Dictionary(S=pikepdf.Name.r, St=1)])
+    # pikepdf converts Python ints itself; its stubs only admit pikepdf Objects.
+    nums: list[Any] = [0, pikepdf.Dictionary(S=pikepdf.Name.r, St=1)]
     if body_start < len(pdf.pages):
-        nums.extend([body_start, pikepdf.Dictionary(S=pikepdf.Name.D, St=1)])
-    pdf.Root.PageLabels = pikepdf.Dictionary(Nums=nums)
+        nums += [body_start, pikepdf.Dictionary(S=pikepdf.Name.D, St=1)]
+    pdf.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(nums))
 
 
-def _reachable(root: pikepdf.Dictionary) -> set[tuple[int, int]]:
+def _reachable(root: pikepdf.Object) -> set[tuple[int, int]]:
     """Structure elements linked to the document's structure tree."""
     found: set[tuple[int, int]] = set()
     pending = [root.get("/K")]
@@ -38,14 +41,15 @@ def _reachable(root: pikepdf.Dictionary) -> set[tuple[int, int]]:
     return found
 
 
-def _orphans(entries: pikepdf.Array, linked: set[tuple[int, int]]) -> set[int]:
+def _orphans(entries: pikepdf.Object, linked: set[tuple[int, int]]) -> set[int]:
     return {mcid for mcid, element in enumerate(entries)
             if isinstance(element, pikepdf.Dictionary) and element.objgen not in linked}
 
 
 def _as_artifacts(pdf: pikepdf.Pdf, page: pikepdf.Page, orphans: set[int]) -> None:
     instructions = []
-    for operands, operator in pikepdf.parse_content_stream(page):
+    for instruction in pikepdf.parse_content_stream(page):
+        operands, operator = instruction  # type: ignore[misc]  # an inline image unpacks too
         props = operands[1] if str(operator) == "BDC" and len(operands) == 2 else None
         if isinstance(props, pikepdf.Dictionary) and int(props.get("/MCID", -1)) in orphans:
             operands, operator = [pikepdf.Name.Artifact], pikepdf.Operator("BMC")

@@ -9,8 +9,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import bibtexparser
 import bibtexparser.model
+from bibtexparser.entrypoint import parse_string
+from bibtexparser.library import Library
 
 from imprint.book.files import inside_root
 from imprint.book.model import CitationRef, Diagnostic, ImprintError, Loc
@@ -71,7 +72,7 @@ def _read_entries(
 def _bib_entries(text: str, rel: str, problems: list[Diagnostic]) -> list[tuple[str, Loc]]:
     entries = []
     for block in _parse_bibtex(text).blocks:
-        where = Loc(rel, block.start_line + 1)
+        where = Loc(rel, (block.start_line or 0) + 1)
         if isinstance(block, bibtexparser.model.DuplicateBlockKeyBlock | bibtexparser.model.Entry):
             entries.append((block.key, where))
         elif isinstance(block, bibtexparser.model.ParsingFailedBlock):
@@ -82,12 +83,12 @@ def _bib_entries(text: str, rel: str, problems: list[Diagnostic]) -> list[tuple[
     return entries
 
 
-def _parse_bibtex(text: str) -> bibtexparser.Library:
+def _parse_bibtex(text: str) -> Library:
     """Parse quietly: bibtexparser logs each problem, and we report them ourselves."""
     logger = logging.getLogger("bibtexparser")
     disabled, logger.disabled = logger.disabled, True
     try:
-        return bibtexparser.parse_string(text)
+        return parse_string(text)
     finally:
         logger.disabled = disabled
 

@@ -76,7 +76,8 @@ def stringify(nodes: Iterable[Node]) -> str:
     """Plain text of inlines or blocks, as Pandoc's `stringify` gives it."""
     parts: list[str] = []
     for node in nodes:
-        kind, content = node["t"], node.get("c")
+        kind: str = node["t"]
+        content: Any = node.get("c")
         if kind == "Str":
             parts.append(content)
         elif kind in ("Space", "SoftBreak", "LineBreak"):
@@ -96,7 +97,8 @@ def _is_blank(node: Node) -> bool:
 
 
 def _inline(node: Node) -> str:
-    kind, content = node["t"], node.get("c")
+    kind: str = node["t"]
+    content: Any = node.get("c")
     if kind == "Str":
         return escape(content)
     if kind in ("Space", "SoftBreak"):
@@ -127,7 +129,8 @@ def _inline(node: Node) -> str:
 
 
 def _block(node: Node) -> str:
-    kind, content = node["t"], node.get("c")
+    kind: str = node["t"]
+    content: Any = node.get("c")
     if kind in ("Para", "Plain"):
         return inlines_to_html(content)
     if kind == "Div":
@@ -158,7 +161,8 @@ def _link(url: str, inner: str) -> str:
 
 def _children(node: Node) -> list[Node]:
     """The inline or block children of a node, for `stringify`."""
-    kind, content = node["t"], node.get("c")
+    kind: str = node["t"]
+    content: Any = node.get("c")
     if kind in (
         "Para",
         "Plain",
@@ -171,9 +175,9 @@ def _children(node: Node) -> list[Node]:
         "SmallCaps",
         "BlockQuote",
     ):
-        return content
+        return list(content)
     if kind in ("Span", "Div", "Quoted", "Cite", "Link", "Image"):
-        return content[1]
+        return list(content[1])
     if kind in ("Code", "Math"):
         return [{"t": "Str", "c": content[1]}]
     return []
