@@ -21,6 +21,7 @@ from ebooklib import epub
 from imprint.book.files import atomic_path
 from imprint.book.model import Chapter, Publication
 from imprint.editions.epub.a11y import content_facts
+from imprint.editions.epub.ebooklib_internals import PackageWriter, set_manifest_properties
 from imprint.editions.epub.nav import landmarks, ncx, toc_points
 from imprint.editions.epub.opf import COVER_ID, describe
 from imprint.editions.epub.pagebreaks import PageLink, place_markers
@@ -166,7 +167,7 @@ def build_book(pub: Publication, styles: Path, layout: PrintLayout) -> epub.Epub
     for doc, xhtml in zip(package.docs, package.pages, strict=True):
         book.add_item(epub.EpubItem(uid=Path(doc.name).stem, file_name=doc.name,
                                     media_type=XHTML, content=xhtml))
-    book.spine = list(book.items)
+    book.spine = list(book.get_items())
     _item(book, "nav", "nav.xhtml", XHTML, package.nav, "nav")
     _item(book, "ncx", "toc.ncx", "application/x-dtbncx+xml",
           ncx(styles, pub.meta, toc_points(package.nav), package.page_links))
@@ -174,7 +175,7 @@ def build_book(pub: Publication, styles: Path, layout: PrintLayout) -> epub.Epub
     _item(book, COVER_ID, COVER_SRC, "image/png", layout.cover_png, "cover-image")
     for asset in pub.assets:
         media_type = MEDIA_TYPES.get(Path(asset).suffix.lower(), "application/octet-stream")
-        _item(book, f"asset-{len(book.items)}", asset_file(asset), media_type,
+        _item(book, f"asset-{len(list(book.get_items()))}", asset_file(asset), media_type,
               (pub.root / asset).read_bytes())
     return book
 
@@ -183,16 +184,15 @@ def _item(book: epub.EpubBook, uid: str, name: str, media_type: str, content: by
           properties: str = "") -> None:
     item = epub.EpubItem(uid=uid, file_name=name, media_type=media_type, content=content)
     if properties:
-        item.properties = [properties]  # ebooklib writes them into the manifest
+        set_manifest_properties(item, [properties])
     book.add_item(item)
 
 
-class _Writer(epub.EpubWriter):
+class _Writer(PackageWriter):
     """ebooklib's writer, plus xml:lang on <package>, where Ace looks for the language."""
 
-    def _write_opf_file(self, root: Any) -> None:
+    def edit_package(self, root: Any) -> None:
         root.set(XML_LANG, self.book.language)
-        super()._write_opf_file(root)
 
 
 def _normalize_zip(source: Path, target: Path, when: dt.date) -> None:
@@ -218,8 +218,8 @@ def write_epub(pub: Publication, styles: Path, target: Path, layout: PrintLayout
     with atomic_path(target) as final:
         raw = final.with_name(final.name + ".raw")
         try:
-            writer = _Writer(str(raw), book, {"mtime": modified, "raise_exceptions": True,
-                                              "epub3_pages": False, "epub2_guide": False})
+            writer = _Writer(str(raw), book, {"raise_exceptions": True, "epub3_pages": False,
+                                              "epub2_guide": False}, modified=modified)
             writer.process()
             writer.write()
             _normalize_zip(raw, final, when)

@@ -7,12 +7,12 @@ and draws a missing glyph as .notdef with only a log line. We read its layout to
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from weasyprint.document import Document
 
 from imprint.book.model import Diagnostic, Loc, Publication
+from imprint.editions.pdf.weasyprint_internals import notdef_code_point
 
 
 @dataclass(frozen=True)
@@ -58,9 +58,6 @@ def note_diagnostics(pub: Publication, problems: list[NoteProblem]) -> list[Diag
     return [Diagnostic(locs.get(p.number), f"note {p.number} {p.message}") for p in problems]
 
 
-NOTDEF = re.compile(r"\.notdef glyph rendered .*\(U\+([0-9A-F]{4,6})\)")
-
-
 def audit_glyphs(pub: Publication, messages: list[str]) -> list[MissingGlyph]:
     """Missing glyphs from WeasyPrint's drawing log, placed in the chapters that use them.
 
@@ -68,10 +65,10 @@ def audit_glyphs(pub: Publication, messages: list[str]) -> list[MissingGlyph]:
     """
     found: dict[tuple[str, str], MissingGlyph] = {}
     for message in messages:
-        match = NOTDEF.search(message)
-        if not match:
+        point = notdef_code_point(message)
+        if point is None:
             continue
-        character = chr(int(match.group(1), 16))
+        character = chr(point)
         holders = [c.slug for c in pub.chapters
                    if character in c.html or any(character in n.html for n in c.notes)]
         for slug in holders or [""]:

@@ -7,7 +7,8 @@ layout is replayed in reading order: every element keeps a cursor over its own t
 text box is looked up at or after that cursor. The first box of a page then names a character.
 
 Positions are stored as `editions.pages` defines them: anchors and counts of non-space
-characters, which both editions share.
+characters, which both editions share. The box tree is WeasyPrint's private layout, read only
+through `weasyprint_internals`.
 """
 
 from __future__ import annotations
@@ -17,28 +18,36 @@ from dataclasses import dataclass, field
 from typing import Any
 from xml.etree.ElementTree import Element
 
-from weasyprint.formatting_structure import boxes
-
 from imprint.editions.pages import SPACE, Anchor, PageMap, PageStart, count_text
 from imprint.editions.pdf.render import Rendered
-
-SKIPPED = (boxes.MarginBox, boxes.FootnoteAreaBox)  # running heads, folios, footnotes
+from imprint.editions.pdf.weasyprint_internals import (
+    Box,
+    box_children,
+    box_element,
+    box_text,
+    hyphenate_character,
+    is_generated,
+    is_page_furniture,
+    is_replaced_box,
+    is_text_box,
+    page_box,
+)
 
 
 def page_map(rendered: Rendered, labels: tuple[str, ...]) -> PageMap:
     """The start of every page of `rendered`, labelled with its printed folio."""
     pages = rendered.document.pages
-    root = _root_element(pages[0]._page_box)  # WeasyPrint exposes the box tree only here
+    root = _root_element(page_box(pages[0]))  # WeasyPrint exposes no public box tree
     replay = _Replay(_DomIndex.of(root))
-    starts = [replay.page(page._page_box) for page in pages]
+    starts = [replay.page(page_box(page)) for page in pages]
     return PageMap(tuple(
         PageStart(label, start[0], start[1]) if start else PageStart(label)
         for label, start in zip(labels, starts, strict=True)
     ))
 
 
-def _root_element(page_box: boxes.PageBox) -> Element:
-    return next(b.element for b in page_box.children if not isinstance(b, SKIPPED))
+def _root_element(page: Box) -> Element:
+    return next(box_element(b) for b in box_children(page) if not is_page_furniture(b))
 
 
 @dataclass
@@ -101,24 +110,24 @@ class _Replay:
         self.cursor: dict[int, tuple[int, int]] = {}  # element -> (piece, normalized offset)
         self.normalized: dict[tuple[int, int], tuple[str, list[int]]] = {}
 
-    def page(self, page_box: boxes.PageBox) -> tuple[tuple[Anchor, ...], str] | None:
+    def page(self, page: Box) -> tuple[tuple[Anchor, ...], str] | None:
         """Advance over one page; return where it begins (anchors, tag) or None if blank."""
         first = None
-        for box in _content_boxes(page_box):
+        for box in _content_boxes(page):
             found = self._locate(box)
             if first is None and found is not None:
                 first = found
         return first
 
-    def _locate(self, box: boxes.Box) -> tuple[tuple[Anchor, ...], str] | None:
-        element = box.element
-        if isinstance(box, boxes.ReplacedBox):
+    def _locate(self, box: Box) -> tuple[tuple[Anchor, ...], str] | None:
+        element = box_element(box)
+        if is_replaced_box(box):
             self._hint(element)
             position = self.dom.element_start.get(id(element))
             if position is None:
                 return None
             return self.dom.anchors(element, position), element.tag.rsplit("}", 1)[-1]
-        if not isinstance(box, boxes.TextBox):
+        if not is_text_box(box):
             self._hint(element)
             return None
         spot = self._find(element, box)
@@ -138,11 +147,11 @@ class _Replay:
             key = id(up[0])
             self.cursor[key] = max(self.cursor.get(key, (0, 0)), (up[1] + 1, 0))
 
-    def _find(self, element: Element, box: boxes.TextBox) -> tuple[int, int] | None:
+    def _find(self, element: Element, box: Box) -> tuple[int, int] | None:
         """(piece, raw offset) where the box's text starts, searching from the cursor."""
         pieces = self.dom.pieces(element)
         start_piece, start = self.cursor.get(id(element), (0, 0))
-        for needle in _needles(box.text, box.style["hyphenate_character"]):
+        for needle in _needles(box_text(box), hyphenate_character(box)):
             for piece in range(start_piece, len(pieces)):
                 text, raw = self._normalized(element, piece, pieces[piece])
                 at = text.find(needle, start if piece == start_piece else 0)
@@ -158,20 +167,20 @@ class _Replay:
         return self.normalized[key]
 
 
-def _content_boxes(page_box: boxes.Box) -> Iterator[boxes.Box]:
+def _content_boxes(page: Box) -> Iterator[Box]:
     """Boxes of document content in reading order: no page furniture, no generated text."""
-    stack = list(reversed(page_box.children))
+    stack = list(reversed(box_children(page)))
     while stack:
         box = stack.pop()
-        if isinstance(box, SKIPPED) or "::" in (box.element_tag or ""):
+        if is_page_furniture(box) or is_generated(box):
             continue  # margin boxes, footnote area, ::before/::after/::marker content
-        if box.element is not None and not (isinstance(box, boxes.TextBox) and not _words(box)):
+        if box_element(box) is not None and not (is_text_box(box) and not _words(box)):
             yield box
-        stack += reversed(getattr(box, "children", None) or [])
+        stack += reversed(box_children(box))
 
 
-def _words(box: boxes.TextBox) -> bool:
-    return bool(box.text.strip(" \t\n\r\f\u200b"))
+def _words(box: Box) -> bool:
+    return bool(box_text(box).strip(" \t\n\r\f\u200b"))
 
 
 def _needles(text: str, hyphen: Any) -> list[str]:

@@ -19,13 +19,13 @@ from imprint.book.files import atomic_path
 from imprint.book.model import Diagnostic, ImprintError, Publication
 from imprint.editions.html.templates import base_context, render
 from imprint.editions.pdf.audit import (
-    NOTDEF,
     audit_glyphs,
     audit_notes,
     glyph_diagnostics,
     note_diagnostics,
 )
 from imprint.editions.pdf.finish import add_page_labels, mark_margin_artifacts
+from imprint.editions.pdf.weasyprint_internals import notdef_code_point
 
 FOOTNOTE_RETRIES = 3
 Verify = Callable[[Path, Document], None]
@@ -198,7 +198,7 @@ def write_pdf(pub: Publication, styles: Path, target: Path, *, press: bool = Fal
         _finish(temporary, body_start(pub, rendered))
         if verify is not None:
             verify(temporary, rendered.document)
-    drawn = [m for m in messages if not NOTDEF.search(m)]
+    drawn = [m for m in messages if notdef_code_point(m) is None]
     return [*rendered.warnings, *(Diagnostic(None, f"weasyprint: {m}", "warning") for m in drawn)]
 
 

@@ -1,0 +1,120 @@
+"""Every use of WeasyPrint beyond its public API, in one place.
+
+WeasyPrint's public API is what its root package exports (`HTML`, `CSS`, `Document`, `Page`,
+`URLFetcher`, ...) and the documented `weasyprint.document.Document`: pages, their anchors,
+`copy` and `write_pdf`. It says nothing about where a page's text came from, and reports a
+missing glyph only as a log line. Two things here therefore read what WeasyPrint does not
+promise to keep:
+
+- the laid-out box tree (`Page._page_box` and the classes and attributes of
+  `weasyprint.formatting_structure.boxes`), which the EPUB's page list replays to find the
+  character each printed page begins with (`pagemap.page_map`);
+- the text of the ".notdef glyph rendered" warning, which the glyph audit parses
+  (`audit.audit_glyphs`).
+
+Callers use only the small functions below, so a new WeasyPrint breaks this module alone, and
+`tests/unit/test_library_contracts.py` checks each of them against the installed version and
+names the function to fix. That is why pyproject.toml pins `weasyprint>=70,<71`: raise the pin
+only with that test green.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from weasyprint import Page
+from weasyprint.formatting_structure import boxes
+
+# A node of WeasyPrint's layout (`boxes.Box`). The tree has no public type, so callers only
+# pass boxes back to the functions below.
+Box = Any
+
+
+def page_box(page: Page) -> Box:
+    """The root of one page's laid-out box tree.
+
+    Needs: `Page._page_box`, the `boxes.PageBox` a public `Page` wraps. The public `Page` gives
+    only anchors, links and bookmarks, none of which say which character starts the page.
+    """
+    return page._page_box
+
+
+def box_children(box: Box) -> list[Box] | tuple[Box, ...]:
+    """A box's child boxes in document order; empty for a box that holds none.
+
+    Needs: `Box.children` (a list or tuple; text boxes hold none), undocumented.
+    """
+    return getattr(box, "children", None) or []
+
+
+def is_page_furniture(box: Box) -> bool:
+    """Whether the box is outside the page's flow: a margin box (running heads, folios) or the
+    footnote area, whose text is not the text the page begins with.
+
+    Needs: the classes `boxes.MarginBox` and `boxes.FootnoteAreaBox`, undocumented.
+    """
+    return isinstance(box, (boxes.MarginBox, boxes.FootnoteAreaBox))
+
+
+def is_generated(box: Box) -> bool:
+    """Whether the box holds generated content (`::before`, `::after`, `::marker`, ...),
+    text that is in the layout but not in the document.
+
+    Needs: `Box.element_tag`, which WeasyPrint sets to "tag::pseudo" for pseudo-elements and
+    to None for boxes of no element (pages, margins), undocumented.
+    """
+    return "::" in (box.element_tag or "")
+
+
+def box_element(box: Box) -> Any:
+    """The element of the HTML document the box was made for (an
+    `xml.etree.ElementTree.Element`), or None for boxes of no element (pages, margins).
+
+    Needs: `Box.element`, the very element object of WeasyPrint's parsed tree (the page map
+    keys its counts on the element's identity), undocumented. Typed Any, as the page map
+    knows from the kind of box when it is None.
+    """
+    return box.element
+
+
+def is_text_box(box: Box) -> bool:
+    """Whether the box is a run of laid-out text. Needs: `boxes.TextBox`, undocumented."""
+    return isinstance(box, boxes.TextBox)
+
+
+def is_replaced_box(box: Box) -> bool:
+    """Whether the box is a replaced element (an image). Needs: `boxes.ReplacedBox`,
+    undocumented."""
+    return isinstance(box, boxes.ReplacedBox)
+
+
+def box_text(box: Box) -> str:
+    """A text box's text as laid out: after text-transform, with soft hyphens removed and an
+    inserted hyphen at a hyphenated line end. Needs: `TextBox.text`, undocumented."""
+    text: str = box.text
+    return text
+
+
+def hyphenate_character(box: Box) -> Any:
+    """The hyphen WeasyPrint appends when it hyphenates this box's line (a string, normally).
+
+    Needs: `Box.style`, the computed style mapping, keyed by the property name with
+    underscores (`hyphenate_character`), undocumented.
+    """
+    return box.style["hyphenate_character"]
+
+
+# WeasyPrint's only report of a character no font has is this warning, logged while the PDF is
+# drawn on the logger named "weasyprint" (documented) in a wording that is not (WeasyPrint 70:
+# draw/text.py, '.notdef glyph rendered for Unicode string unsupported by fonts: "%s" (U+%04X)').
+# `render.write_pdf` drops these messages from the warnings it reports, as the glyph audit
+# turns them into errors.
+NOTDEF = re.compile(r"\.notdef glyph rendered .*\(U\+([0-9A-F]{4,6})\)")
+
+
+def notdef_code_point(message: str) -> int | None:
+    """The code point of the character a ".notdef glyph rendered" warning is about, or None
+    for any other message. Needs: the warning's wording (above), undocumented."""
+    match = NOTDEF.search(message)
+    return int(match.group(1), 16) if match else None

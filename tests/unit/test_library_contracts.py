@@ -1,0 +1,371 @@
+"""What imprint needs from WeasyPrint and ebooklib beyond their public API, checked against the
+installed versions.
+
+Every such use lives in `editions/pdf/weasyprint_internals.py` or
+`editions/epub/ebooklib_internals.py`; each test here exercises one of their functions on a tiny
+real input and, when a new library version changes the shape relied on, fails with a message
+naming the change and the function to fix. Raise the pins in pyproject.toml only with this file
+green. The last tests keep every other module off the libraries' private names.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import io
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+from xml.etree.ElementTree import Element
+
+import pikepdf
+import pytest
+from ebooklib import epub
+from lxml import etree
+from tests.conftest import REPO
+from weasyprint import CSS, HTML
+from weasyprint.document import Document
+
+from imprint.editions.epub import ebooklib_internals
+from imprint.editions.epub.ebooklib_internals import PackageWriter, set_manifest_properties
+from imprint.editions.pdf import weasyprint_internals
+from imprint.editions.pdf.finish import mark_margin_artifacts
+from imprint.editions.pdf.render import weasyprint_warnings
+from imprint.editions.pdf.weasyprint_internals import (
+    Box,
+    box_children,
+    box_element,
+    box_text,
+    hyphenate_character,
+    is_generated,
+    is_page_furniture,
+    is_replaced_box,
+    is_text_box,
+    notdef_code_point,
+    page_box,
+)
+
+SRC = REPO / "src" / "imprint"
+FENCES = {
+    Path(weasyprint_internals.__file__).resolve(),
+    Path(ebooklib_internals.__file__).resolve(),
+}
+
+# --- WeasyPrint -------------------------------------------------------------------------------
+
+PNG = ("data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4"
+       "z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC")
+MISSING = "\U0010fffd"  # a private-use code point no font has
+HTML_TEXT = f"""<html lang="en"><head><title>t</title></head><body>
+<p id="plain">Plain words<span class="fn">Footnote words</span> and more.</p>
+<p class="shout">quiet words</p>
+<p class="mark">marked</p>
+<p class="hyphenated">incomprehensibilities</p>
+<img src="{PNG}" alt="A pixel" />
+<p>Missing: {MISSING}.</p>
+</body></html>"""
+CSS_TEXT = """
+@page { size: 400px 600px; margin: 40px; @top-center { content: "Running head" } }
+body { font: 12px/15px serif; }
+.fn { float: footnote; }
+.shout { text-transform: uppercase; }
+.mark::before { content: "§ "; }
+.hyphenated { width: 60px; hyphens: auto; hyphenate-character: "="; }
+img { width: 20px; height: 20px; }
+"""
+
+
+class Laid:
+    """The tiny document laid out once, with what its PDF drawing logged."""
+
+    def __init__(self) -> None:
+        with weasyprint_warnings() as messages:
+            self.document: Document = HTML(string=HTML_TEXT).render(
+                stylesheets=[CSS(string=CSS_TEXT)])
+            self.pdf = self.document.write_pdf(pdf_variant="pdf/ua-1")
+        self.messages = list(messages)
+
+    def root(self) -> Box:
+        return page_box(self.document.pages[0])
+
+    def boxes(self, under: Box | None = None) -> list[Box]:
+        """Every box below `under` (the page by default), depth first."""
+        found, stack = [], list(box_children(self.root() if under is None else under))
+        while stack:
+            box = stack.pop(0)
+            found.append(box)
+            stack[:0] = list(box_children(box))
+        return found
+
+    def texts(self, under: Box | None = None) -> list[str]:
+        return [box_text(b) for b in self.boxes(under) if is_text_box(b)]
+
+
+@pytest.fixture(scope="module")
+def laid() -> Laid:
+    laid = Laid()
+    assert len(laid.document.pages) == 1, "the contract document no longer fits on one page"
+    return laid
+
+
+def test_page_box(laid: Laid) -> None:
+    try:
+        root = page_box(laid.document.pages[0])
+    except AttributeError:
+        pytest.fail("WeasyPrint no longer exposes Page._page_box; "
+                    "see weasyprint_internals.page_box")
+    assert type(root).__name__ == "PageBox" and box_children(root), (
+        "WeasyPrint's Page._page_box is no longer a PageBox with children; "
+        "see weasyprint_internals.page_box")
+
+
+def test_box_children(laid: Laid) -> None:
+    text = next(b for b in laid.boxes() if is_text_box(b))
+    assert not box_children(text), (
+        "WeasyPrint text boxes now have children; see weasyprint_internals.box_children")
+    assert all(isinstance(box_children(b), list | tuple) for b in laid.boxes()), (
+        "WeasyPrint's Box.children is no longer a list or tuple; "
+        "see weasyprint_internals.box_children")
+    assert "Plain words" in laid.texts(), (
+        "WeasyPrint's box tree no longer reaches the text through Box.children; "
+        "see weasyprint_internals.box_children")
+
+
+def test_page_furniture(laid: Laid) -> None:
+    furniture = [b for b in box_children(laid.root()) if is_page_furniture(b)]
+    kinds = sorted(type(b).__name__ for b in furniture)
+    assert kinds == ["FootnoteAreaBox", "MarginBox"], (
+        f"WeasyPrint's page furniture is now {kinds}, not a MarginBox and a FootnoteAreaBox "
+        "among the page's children; see weasyprint_internals.is_page_furniture")
+    inside = [t for box in furniture for t in laid.texts(box)]
+    flow = [t for box in box_children(laid.root()) if not is_page_furniture(box)
+            for t in laid.texts(box)]
+    assert "Running head" in inside and "Footnote words" in inside, (
+        "WeasyPrint no longer sets running heads in MarginBox and footnotes in "
+        "FootnoteAreaBox; see weasyprint_internals.is_page_furniture")
+    assert "Running head" not in flow and "Footnote words" not in flow, (
+        "WeasyPrint now lays out margin or footnote text in the page's flow; "
+        "see weasyprint_internals.is_page_furniture")
+
+
+def test_box_element(laid: Laid) -> None:
+    top = next(b for b in box_children(laid.root()) if not is_page_furniture(b))
+    root = box_element(top)
+    assert isinstance(root, Element) and root.tag.rsplit("}", 1)[-1] == "html", (
+        "WeasyPrint's Box.element of the root box is no longer the <html> ElementTree "
+        "element; see weasyprint_internals.box_element")
+    tree = {id(element) for element in root.iter()}
+    for box in laid.boxes(top):
+        element = box_element(box)
+        assert element is None or id(element) in tree, (
+            "WeasyPrint's Box.element is no longer the very element of the parsed tree (the "
+            "page map keys on its identity); see weasyprint_internals.box_element")
+    plain = next(b for b in laid.boxes() if is_text_box(b) and box_text(b) == "Plain words")
+    assert box_element(plain).get("id") == "plain", (
+        "WeasyPrint's TextBox.element is no longer the element holding the text; "
+        "see weasyprint_internals.box_element")
+
+
+def test_is_generated(laid: Laid) -> None:
+    generated = [box_text(b) for b in laid.boxes() if is_text_box(b) and is_generated(b)]
+    assert "§ " in generated, (
+        "WeasyPrint's Box.element_tag no longer marks ::before content with '::'; "
+        "see weasyprint_internals.is_generated")
+    assert "1" in generated, (
+        "WeasyPrint's Box.element_tag no longer marks the ::footnote-call with '::'; "
+        "see weasyprint_internals.is_generated")
+    assert not any(is_generated(b) for b in laid.boxes()
+                   if is_text_box(b) and box_text(b) == "marked"), (
+        "WeasyPrint's Box.element_tag now marks document text as generated; "
+        "see weasyprint_internals.is_generated")
+
+
+def test_text_box(laid: Laid) -> None:
+    texts = laid.texts()
+    assert "QUIET WORDS" in texts, (
+        "WeasyPrint's TextBox.text is no longer the laid-out text after text-transform; "
+        "see weasyprint_internals.box_text and pagemap.normalize")
+    lines = [t for t in texts if t.endswith("=")]
+    assert lines, (
+        "WeasyPrint's TextBox.text no longer ends a hyphenated line with the "
+        "hyphenate-character; see weasyprint_internals.box_text and pagemap._needles")
+
+
+def test_hyphenate_character(laid: Laid) -> None:
+    box = next(b for b in laid.boxes() if is_text_box(b) and box_text(b).endswith("="))
+    assert hyphenate_character(box) == "=", (
+        "WeasyPrint's Box.style['hyphenate_character'] no longer gives the computed "
+        "hyphenate-character; see weasyprint_internals.hyphenate_character")
+
+
+def test_replaced_box(laid: Laid) -> None:
+    replaced = [b for b in laid.boxes() if is_replaced_box(b)]
+    assert [box_element(b).tag for b in replaced] == ["img"], (
+        "WeasyPrint no longer lays out an <img> as a boxes.ReplacedBox; "
+        "see weasyprint_internals.is_replaced_box")
+
+
+def test_notdef_warning(laid: Laid) -> None:
+    points = [p for m in laid.messages if (p := notdef_code_point(m)) is not None]
+    assert points == [ord(MISSING)], (
+        f"WeasyPrint's warning for a missing glyph changed wording (logged: {laid.messages}); "
+        "see weasyprint_internals.NOTDEF and notdef_code_point")
+    assert notdef_code_point("Ignored `foo: bar` at 1:2, unknown property.") is None
+
+
+def test_margin_text_outside_the_structure_tree(laid: Laid) -> None:
+    """Public API, undocumented output: finish.mark_margin_artifacts relies on WeasyPrint
+    tagging margin-box text without linking it into the structure tree."""
+    with pikepdf.open(io.BytesIO(laid.pdf)) as pdf:
+        count = mark_margin_artifacts(pdf)
+    assert count == 1, (
+        f"WeasyPrint now tags margin-box text differently ({count} orphaned sequences, not "
+        "1); see editions/pdf/finish.mark_margin_artifacts")
+
+
+def test_cover_copy(laid: Laid) -> None:
+    """Public API the cover uses: one page copied into a document of its own."""
+    single = laid.document.copy([laid.document.pages[0]]).write_pdf()
+    with pikepdf.open(io.BytesIO(single)) as pdf:
+        assert len(pdf.pages) == 1, "WeasyPrint's Document.copy changed; see pdf/cover.py"
+
+
+# --- ebooklib ---------------------------------------------------------------------------------
+
+PAGE = (b'<?xml version="1.0" encoding="utf-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml">'
+        b"<head><title>t</title></head><body><p>Text.</p></body></html>")
+MODIFIED = dt.datetime(2026, 1, 15, tzinfo=dt.UTC)
+OPF = "{http://www.idpf.org/2007/opf}"
+
+
+class _Probe(PackageWriter):
+    def edit_package(self, root: Any) -> None:
+        self.seen = root
+        root.set("data-probe", "edited")
+
+
+def _write(tmp_path: Path) -> tuple[_Probe, Any]:
+    book = epub.EpubBook()
+    book.set_identifier("urn:uuid:00000000-0000-4000-8000-000000000001")
+    book.set_title("T")
+    book.set_language("en")
+    chapter = epub.EpubItem(uid="c1", file_name="c1.xhtml",
+                            media_type="application/xhtml+xml", content=PAGE)
+    book.add_item(chapter)
+    nav = epub.EpubItem(uid="nav", file_name="nav.xhtml",
+                        media_type="application/xhtml+xml", content=PAGE)
+    set_manifest_properties(nav, ["nav"])
+    book.add_item(nav)
+    book.spine = [chapter]
+    writer = _Probe(str(tmp_path / "book.epub"), book, {
+        "raise_exceptions": True, "epub3_pages": False, "epub2_guide": False},
+        modified=MODIFIED)
+    writer.process()
+    writer.write()
+    with zipfile.ZipFile(tmp_path / "book.epub") as package:
+        opf = etree.fromstring(package.read("EPUB/content.opf"))
+    return writer, opf
+
+
+def test_package_hook(tmp_path: Path) -> None:
+    writer, opf = _write(tmp_path)
+    assert hasattr(writer, "seen"), (
+        "ebooklib no longer calls EpubWriter._write_opf_file(root); "
+        "see ebooklib_internals.PackageWriter")
+    parts = {child.tag for child in writer.seen}
+    assert writer.seen.tag == "package" and {"metadata", "manifest", "spine"} <= parts, (
+        "ebooklib's EpubWriter._write_opf_file no longer receives the finished <package> "
+        "element; see ebooklib_internals.PackageWriter")
+    assert opf.get("data-probe") == "edited", (
+        "ebooklib now serializes the OPF before EpubWriter._write_opf_file sees it; "
+        "see ebooklib_internals.PackageWriter")
+
+
+def test_mtime_option(tmp_path: Path) -> None:
+    _, opf = _write(tmp_path)
+    modified = opf.find(f"{OPF}metadata/{OPF}meta[@property='dcterms:modified']")
+    assert modified is not None and modified.text == "2026-01-15T00:00:00Z", (
+        "ebooklib no longer writes the 'mtime' option as dcterms:modified; "
+        "see ebooklib_internals.PackageWriter")
+
+
+def test_manifest_properties(tmp_path: Path) -> None:
+    _, opf = _write(tmp_path)
+    items = {i.get("id"): i.get("properties") for i in opf.iter(f"{OPF}item")}
+    assert items == {"c1": None, "nav": "nav"}, (
+        "ebooklib no longer writes EpubItem.properties into the manifest; "
+        "see ebooklib_internals.set_manifest_properties")
+
+
+# --- the fence --------------------------------------------------------------------------------
+
+LIBRARIES = ("weasyprint", "ebooklib")
+PUBLIC_MODULES = {"weasyprint", "weasyprint.document", "ebooklib", "ebooklib.epub"}
+# Private or undocumented names the fences use; none may appear anywhere else.
+FENCED = re.compile(r"formatting_structure|_page_box|_write_opf|_write_items|_get_nav|_get_ncx"
+                    r"|EpubWriter|element_tag|[\"']hyphenate_character|notdef glyph rendered"
+                    r"|\b(?:Margin|FootnoteArea|Text|Replaced|Page|Parent|Line)Box\b")
+OUTSIDE = sorted(p for p in SRC.rglob("*.py") if p.resolve() not in FENCES)
+
+
+def _private(name: str) -> bool:
+    return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
+
+
+def _library_names(tree: ast.AST) -> set[str]:
+    """Local names bound to anything imported from the two libraries."""
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {(a.asname or a.name).split(".")[0] for a in node.names
+                      if a.name.split(".")[0] in LIBRARIES}
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in LIBRARIES:
+            names |= {a.asname or a.name for a in node.names}
+    return names
+
+
+def _problems(path: Path) -> list[str]:
+    source = path.read_text(encoding="utf-8")
+    tree = ast.parse(source)
+    found = [f"names {m.group(0)!r}" for m in FENCED.finditer(source)]
+    library = _library_names(tree)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            modules = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                       else [node.module or ""])
+            for module in modules:
+                if module.split(".")[0] in LIBRARIES and module not in PUBLIC_MODULES:
+                    found.append(f"imports {module}")
+            if isinstance(node, ast.ImportFrom) and modules[0].split(".")[0] in LIBRARIES:
+                found += [f"imports {a.name}" for a in node.names if _private(a.name)]
+        elif (isinstance(node, ast.Attribute) and _private(node.attr)
+              and isinstance(node.value, ast.Name) and node.value.id in library):
+            found.append(f"reads {node.value.id}.{node.attr}")
+        elif isinstance(node, ast.ClassDef) and any(
+                (b.id if isinstance(b, ast.Name) else getattr(b.value, "id", None)) in library
+                for b in node.bases if isinstance(b, ast.Name | ast.Attribute)):
+            found += [f"overrides {node.name}.{f.name}" for f in node.body
+                      if isinstance(f, ast.FunctionDef) and _private(f.name)]
+    return found
+
+
+@pytest.mark.parametrize("path", OUTSIDE, ids=lambda p: str(p.relative_to(SRC)))
+def test_private_names_stay_in_the_fences(path: Path) -> None:
+    problems = _problems(path)
+    assert not problems, (
+        f"{path.relative_to(SRC)} {', '.join(problems)}: WeasyPrint and ebooklib internals "
+        "belong in editions/pdf/weasyprint_internals.py or "
+        "editions/epub/ebooklib_internals.py, with a contract test here")
+
+
+def test_the_fence_check_catches_a_private_read(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text("from weasyprint.formatting_structure import boxes\n"
+                      "from ebooklib import epub\n"
+                      "class W(epub.EpubWriter):\n    def _write_opf_file(self, root): ...\n"
+                      "def first(page):\n    return page._page_box\n", encoding="utf-8")
+    problems = _problems(sample)
+    assert "imports weasyprint.formatting_structure" in problems
+    assert "overrides W._write_opf_file" in problems
+    assert "names '_page_box'" in problems
