@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from imprint.book.config import CONFIG_NAME, load_config
-from imprint.book.model import Diagnostic, ImprintError, Loc, Publication
+from imprint.book.model import CitationRef, Diagnostic, ImprintError, Loc, Publication
 from imprint.markdown.cache import ParseCache
 from imprint.markdown.parse import ParsedChapter, parse_chapter
 from imprint.preprocess.cite.format import (
@@ -71,7 +71,7 @@ def _slug_problems(parsed: list[ParsedChapter]) -> list[Diagnostic]:
     return problems
 
 
-def _citation_problems(citations: list, bib: Bibliography | None) -> list[Diagnostic]:
+def _citation_problems(citations: list[CitationRef], bib: Bibliography | None) -> list[Diagnostic]:
     if bib is not None:
         return check_citations(citations, bib)
     return [

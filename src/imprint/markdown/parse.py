@@ -1,4 +1,5 @@
-"""Parse stage: each chapter file -> tokens, front matter and title, with every problem located."""
+"""Parse stage: each chapter file -> plain nodes, front matter and title, with every problem
+located. markdown-it's tokens and its `env` stay inside this stage: what leaves it is frozen."""
 
 from __future__ import annotations
 
@@ -14,13 +15,14 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import YAMLError
 
-from imprint.book.model import ChapterSpec, Diagnostic, Loc
+from imprint.book.model import ChapterSpec, CiteItem, Diagnostic, Loc
 from imprint.markdown.checks import (
     control_characters,
     footnote_problems,
     language_problems,
     structure_problems,
 )
+from imprint.markdown.nodes import FrozenMap, Node, Value
 from imprint.markdown.parser import parser
 
 FRONT_MATTER_KEYS = ("short-title", "title")
@@ -32,8 +34,7 @@ class ParsedChapter:
     slug: str
     title: str
     short_title: str
-    tokens: tuple[Token, ...]
-    env: dict[str, Any]
+    nodes: tuple[Node, ...]  # its markdown-it tokens, frozen (`imprint.markdown.nodes`)
     problems: tuple[Diagnostic, ...]
 
     @property
@@ -81,10 +82,45 @@ def parse_chapter(root: Path, spec: ChapterSpec, data: bytes | None = None) -> P
         slug=chapter_slug(path),
         title=front.get("title") or title or chapter_slug(path),
         short_title=front.get("short-title") or front.get("title") or title or "",
-        tokens=tuple(tokens),
-        env=env,
+        nodes=tuple(freeze(token) for token in tokens),
         problems=tuple(problems),
     )
+
+
+def freeze(token: Token) -> Node:
+    """`token` (and its children) as a frozen `Node` holding the same fields."""
+    children = token.children
+    return Node(
+        type=token.type,
+        tag=token.tag,
+        nesting=token.nesting,
+        attrs=tuple(token.attrs.items()),
+        map=(token.map[0], token.map[1]) if token.map else None,
+        level=token.level,
+        children=None if children is None else tuple(freeze(child) for child in children),
+        content=token.content,
+        markup=token.markup,
+        info=token.info,
+        meta=_freeze_map(token.meta),
+        block=token.block,
+        hidden=token.hidden,
+    )
+
+
+def _freeze_map(data: dict[str, Any]) -> FrozenMap:
+    return FrozenMap(tuple((str(key), _freeze_value(value)) for key, value in data.items()))
+
+
+def _freeze_value(value: object) -> Value:
+    """Plugins' meta values: scalars, `CiteItem`s, attribute dicts and tuples. Anything else
+    fails loudly here, so a new plugin cannot slip mutable data past the parse stage."""
+    if value is None or isinstance(value, str | int | float | CiteItem):  # bool is an int
+        return value
+    if isinstance(value, dict):
+        return _freeze_map(value)
+    if isinstance(value, tuple):
+        return tuple(_freeze_value(item) for item in value)
+    raise TypeError(f"cannot freeze {type(value).__name__} {value!r} found in a token's meta")
 
 
 def _unused_footnotes(env: dict[str, Any], text: str, path: str) -> list[Diagnostic]:
@@ -108,7 +144,7 @@ def _title(tokens: list[Token]) -> str | None:
     return None
 
 
-def line_of(token: Token, parents: list[Token] | None = None) -> int:
+def _line(token: Token) -> int:
     """1-based line of a block token (markdown-it maps are 0-based)."""
     return token.map[0] + 1 if token.map else 0
 
@@ -117,10 +153,10 @@ def _raw_html(tokens: list[Token], path: str) -> list[Diagnostic]:
     problems = []
     for token in tokens:
         if token.type == "html_block":
-            problems.append(_html_problem(path, line_of(token), token.content))
+            problems.append(_html_problem(path, _line(token), token.content))
         for child in token.children or []:
             if child.type == "html_inline":
-                problems.append(_html_problem(path, line_of(token), child.content))
+                problems.append(_html_problem(path, _line(token), child.content))
     return problems
 
 

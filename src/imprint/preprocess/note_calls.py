@@ -43,7 +43,7 @@ def plan_calls(tokens: Sequence[Token], is_call: Callable[[Token], bool],
             continue
         before = _previous(tokens, index)
         after_call = before is not None and is_call(tokens[before])
-        if after_call and is_bare(token):
+        if before is not None and after_call and is_bare(token):
             plan.separated.add(index)
             plan.drop.update(range(before + 1, index))
         elif is_bare(token) and token.type == "citation":

@@ -1,22 +1,22 @@
 """Number stage: chapters, headings, figures, tables and notes get their one book-wide number.
 
-Numbers are written onto the tokens' `meta` (the tokens are this pipeline's private working
-copy), and the cross-reference targets and citations are returned for the later stages.
+The parsed chapters are frozen and stay as they are: what this stage decides about a node (its
+number, its id, its image file, that it is refused) is returned as a `Mark` under the node's
+address, for the render stage to apply to its own tokens. The cross-reference targets and the
+citations are returned for the later stages too.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from markdown_it.token import Token
-
 from imprint.book.files import local_asset
-from imprint.book.model import CitationRef, Diagnostic, Figure, Heading, Loc, Table
-from imprint.markdown.parse import ParsedChapter, line_of
+from imprint.book.model import CitationRef, CiteItem, Diagnostic, Figure, Heading, Loc, Table
+from imprint.markdown.nodes import Address, FrozenMap, Node, line_of, walk_inline
+from imprint.markdown.parse import ParsedChapter
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,17 @@ class Target:
     label: str  # what a cross-reference prints: "Figure 2", "Table 1", "Chapter 3"
     chapter: str  # slug of the chapter holding it
     kind: str  # "figure", "table", "section"
+
+
+@dataclass(frozen=True)
+class Mark:
+    """What numbering decided about one node; the render stage writes it onto its token."""
+
+    number: int | None = None  # a figure's, a table's, a note call's or a note body's number
+    id: str | None = None  # the anchor of a heading, figure or table; a citation's id
+    note: int | None = None  # the note a citation becomes (None: it stays in the text)
+    asset: str | None = None  # an image's file, relative to the manuscript folder
+    blocked: bool = False  # an image or a `file:` link that is refused
 
 
 @dataclass
@@ -39,17 +50,15 @@ class Numbering:
     figure_list: list[Figure] = field(default_factory=list)
     table_list: list[Table] = field(default_factory=list)
     problems: list[Diagnostic] = field(default_factory=list)
+    # chapter slug -> node address -> what was decided about that node
+    marks: dict[str, dict[Address, Mark]] = field(default_factory=dict)
     slugs: frozenset[str] = frozenset()
     next_note: int = 1
     figures: int = 0
     tables: int = 0
 
-
-def walk_inline(tokens: tuple[Token, ...] | list[Token]) -> Iterator[tuple[Token, Token]]:
-    """(block inline token, child) pairs in reading order."""
-    for token in tokens:
-        for child in token.children or []:
-            yield token, child
+    def mark(self, chapter: ParsedChapter, address: Address, mark: Mark) -> None:
+        self.marks.setdefault(chapter.slug, {})[address] = mark
 
 
 def number_publication(
@@ -61,6 +70,7 @@ def number_publication(
         if chapter.spec.kind == "body":
             body += 1
         state.chapter_numbers[chapter.slug] = body if chapter.spec.kind == "body" else None
+        state.marks.setdefault(chapter.slug, {})
         _number_blocks(root, chapter, state)
     for chapter in chapters:
         _number_notes(chapter, state, note_style)
@@ -96,10 +106,10 @@ def reserved(ident: str, slugs: frozenset[str]) -> bool:
     return prefix in ("chapter", "notes") and rest in slugs
 
 
-def _add_target(state: Numbering, chapter: ParsedChapter, token: Token, key: str,
+def _add_target(state: Numbering, chapter: ParsedChapter, node: Node, key: str,
                 label: str, kind: str) -> Target:
     """Register `key` (the id as the author wrote it) under its XML-safe anchor."""
-    where = Loc(chapter.path, line_of(token))
+    where = Loc(chapter.path, line_of(node))
     if key in state.targets:
         state.problems.append(Diagnostic(where, f"duplicate id '{key}'"))
     elif reserved(anchor(key), state.slugs):
@@ -112,39 +122,38 @@ def _add_target(state: Numbering, chapter: ParsedChapter, token: Token, key: str
 
 def _number_blocks(root: Path, chapter: ParsedChapter, state: Numbering) -> None:
     headings = []
-    tokens = chapter.tokens
-    for index, token in enumerate(tokens):
-        if token.type == "heading_open":
-            headings.append(_heading(chapter, tokens, index, state))
-        elif token.type == "figure_open":
-            _figure(root, chapter, token, tokens[index + 1], state)
-        elif token.type == "table_open":
-            has_caption = tokens[index + 1].type == "table_caption_open"
-            _table(chapter, token, tokens[index + 2] if has_caption else None, state)
-    for block, child in walk_inline(tokens):
+    nodes = chapter.nodes
+    for index, node in enumerate(nodes):
+        if node.type == "heading_open":
+            headings.append(_heading(chapter, index, state))
+        elif node.type == "figure_open":
+            _figure(root, chapter, index, state)
+        elif node.type == "table_open":
+            has_caption = nodes[index + 1].type == "table_caption_open"
+            _table(chapter, index, nodes[index + 2] if has_caption else None, state)
+    for address, block, child in walk_inline(nodes):
         if child.type == "image":
-            _inline_image(root, chapter, block, child, state)
-        elif child.type == "link_open" and _is_local_file(child.attrGet("href") or ""):
+            _inline_image(root, chapter, address, block, child, state)
+        elif child.type == "link_open" and _is_local_file(str(child.attr("href") or "")):
             where = Loc(chapter.path, line_of(block))
-            child.meta["blocked"] = True
+            state.mark(chapter, address, Mark(blocked=True))
             state.problems.append(Diagnostic(
-                where, f"link '{child.attrGet('href')}' points at a local file; not linked",
+                where, f"link '{child.attr('href')}' points at a local file; not linked",
                 "warning"))
     state.headings[chapter.slug] = tuple(headings)
 
 
-def _heading(chapter: ParsedChapter, tokens: tuple[Token, ...], index: int,
-             state: Numbering) -> Heading:
-    token, inline = tokens[index], tokens[index + 1]
-    level = int(token.tag[1])
-    text = "".join(c.content for c in inline.children or [] if c.type in ("text", "code_inline"))
-    key = str(token.attrGet("id") or "")
+def _heading(chapter: ParsedChapter, index: int, state: Numbering) -> Heading:
+    node, inline = chapter.nodes[index], chapter.nodes[index + 1]
+    level = int(node.tag[1])
+    text = "".join(c.content for c in inline.children or () if c.type in ("text", "code_inline"))
+    key = str(node.attr("id") or "")
     if not key:
         key = _free_id(chapter.slug if level == 1 else f"{chapter.slug}-{slugify(text)}", state)
     number = state.chapter_numbers[chapter.slug]
     label = f"Chapter {number}" if level == 1 and number else f"“{text}”"
-    target = _add_target(state, chapter, token, key, label, "section")
-    token.attrSet("id", target.id)
+    target = _add_target(state, chapter, node, key, label, "section")
+    state.mark(chapter, (index,), Mark(id=target.id))
     return Heading(id=target.id, level=level, text=text)
 
 
@@ -157,89 +166,94 @@ def _free_id(key: str, state: Numbering) -> str:
     return key
 
 
-def _figure(root: Path, chapter: ParsedChapter, token: Token, caption: Token,
-            state: Numbering) -> None:
-    attrs = token.meta["attrs"]
-    where = Loc(chapter.path, line_of(token))
+def _figure(root: Path, chapter: ParsedChapter, index: int, state: Numbering) -> None:
+    node, caption = chapter.nodes[index], chapter.nodes[index + 1]
+    attrs = node.meta.mapping("attrs") or FrozenMap()
+    where = Loc(chapter.path, line_of(node))
     state.figures += 1
-    token.meta["number"] = state.figures
-    fid = attrs.get("id") or f"figure-{state.figures}"
-    if not attrs.get("fig-alt", "").strip():
+    fid = attrs.text("id") or f"figure-{state.figures}"
+    if not attrs.text("fig-alt").strip():
         state.problems.append(Diagnostic(where, 'figure has no alt text (add fig-alt="…")'))
-    _check_image(root, chapter, token, token.meta["src"], where, state)
-    token.meta["id"] = _add_target(state, chapter, token, fid, f"Figure {state.figures}",
-                                   "figure").id
+    image = _check_image(root, node.meta.text("src"), where, state)
+    target = _add_target(state, chapter, node, fid, f"Figure {state.figures}", "figure")
+    state.mark(chapter, (index,), replace(image, number=state.figures, id=target.id))
     state.figure_list.append(Figure(
-        token.meta["id"], state.figures, token.meta.get("asset", ""), attrs.get("fig-alt", ""),
-        _plain(caption), attrs.get("source", ""), chapter.slug))
+        target.id, state.figures, image.asset or "", attrs.text("fig-alt"), _plain(caption),
+        attrs.text("source"), chapter.slug))
 
 
-def _plain(inline: Token | None) -> str:
-    children = inline.children or [] if inline is not None else []
+def _plain(inline: Node | None) -> str:
+    children = inline.children or () if inline is not None else ()
     return "".join(c.content for c in children if c.type in ("text", "code_inline")).strip()
 
 
-def _table(chapter: ParsedChapter, token: Token, caption: Token | None,
-           state: Numbering) -> None:
-    attrs = token.meta.get("attrs")
+def _table(chapter: ParsedChapter, index: int, caption: Node | None, state: Numbering) -> None:
+    attrs = chapter.nodes[index].meta.mapping("attrs")
     if attrs is None:
         return  # a table without a caption is not numbered
     state.tables += 1
-    token.meta["number"] = state.tables
-    tid = attrs.get("id") or f"table-{state.tables}"
-    token.meta["id"] = _add_target(state, chapter, token, tid, f"Table {state.tables}",
-                                   "table").id
-    state.table_list.append(Table(token.meta["id"], state.tables, _plain(caption),
-                                  attrs.get("source", ""), chapter.slug))
+    tid = attrs.text("id") or f"table-{state.tables}"
+    target = _add_target(state, chapter, chapter.nodes[index], tid, f"Table {state.tables}",
+                         "table")
+    state.mark(chapter, (index,), Mark(number=state.tables, id=target.id))
+    state.table_list.append(Table(target.id, state.tables, _plain(caption),
+                                  attrs.text("source"), chapter.slug))
 
 
 def _is_local_file(href: str) -> bool:
     return href.strip().lower().startswith("file:")
 
 
-def _inline_image(root: Path, chapter: ParsedChapter, block: Token, image: Token,
-                  state: Numbering) -> None:
+def _inline_image(root: Path, chapter: ParsedChapter, address: Address, block: Node,
+                  image: Node, state: Numbering) -> None:
     where = Loc(chapter.path, line_of(block))
-    _check_image(root, chapter, image, image.attrGet("src") or "", where, state)
-    ident = str(image.attrGet("id") or "")
+    state.mark(chapter, address, _check_image(root, str(image.attr("src") or ""), where, state))
+    ident = str(image.attr("id") or "")
     if ident.startswith("fig:"):  # meant as a figure, but only a captioned image is one
         state.problems.append(Diagnostic(where, f"image '#{ident}' has no caption, so it is "
                                          "not a figure (as in Pandoc); write one between the "
                                          "brackets", "warning"))
 
 
-def _check_image(root: Path, chapter: ParsedChapter, token: Token, src: str, where: Loc,
-                 state: Numbering) -> None:
+def _check_image(root: Path, src: str, where: Loc, state: Numbering) -> Mark:
+    """The image's file if it may be embedded; else it is refused, with a warning."""
     path, reason = local_asset(root, src)
     if path is None:
-        token.meta["blocked"] = True
         state.problems.append(Diagnostic(where, f"{reason}; not embedded", "warning"))
-    else:
-        token.meta["asset"] = path
-        state.assets.add(path)
+        return Mark(blocked=True)
+    state.assets.add(path)
+    return Mark(asset=path)
 
 
 def _number_notes(chapter: ParsedChapter, state: Numbering, note_style: bool) -> None:
     footnotes: dict[int, int] = {}
-    in_block = False
-    for token in chapter.tokens:
-        if token.type == "footnote_block_open":
-            in_block = True
-        if in_block:
-            continue
-        for child in token.children or []:
-            if child.type == "footnote_ref":
-                # The plugin's id: one per `[^label]` definition and one per inline `^[…]`.
-                key = child.meta["id"]
-                if key not in footnotes:
-                    footnotes[key] = _take_note(state)
-                    state.footnote_numbers.append(footnotes[key])
-                    state.note_locs[footnotes[key]] = Loc(chapter.path, line_of(token))
-                child.meta["number"] = footnotes[key]
-            elif child.type == "citation":
-                number = _take_note(state) if note_style else None
-                _cite(chapter, token, child, number, False, state)
+    for address, block, child in walk_inline(_before_notes(chapter.nodes)):
+        if child.type == "footnote_ref":
+            # The plugin's id: one per `[^label]` definition and one per inline `^[…]`.
+            key = _footnote_id(child)
+            if key not in footnotes:
+                footnotes[key] = _take_note(state)
+                state.footnote_numbers.append(footnotes[key])
+                state.note_locs[footnotes[key]] = Loc(chapter.path, line_of(block))
+            state.mark(chapter, address, Mark(number=footnotes[key]))
+        elif child.type == "citation":
+            number = _take_note(state) if note_style else None
+            _cite(chapter, address, block, child, number, False, state)
     _number_footnote_bodies(chapter, footnotes, state)
+
+
+def _before_notes(nodes: tuple[Node, ...]) -> tuple[Node, ...]:
+    """The chapter's text: the nodes before the block of footnote definitions."""
+    end = next((i for i, node in enumerate(nodes) if node.type == "footnote_block_open"),
+               len(nodes))
+    return nodes[:end]
+
+
+def _footnote_id(node: Node) -> int:
+    key = node.meta.integer("id")
+    if key is None:
+        raise ValueError(f"footnote node without an id: {node}")
+    return key
 
 
 def _take_note(state: Numbering) -> int:
@@ -250,39 +264,46 @@ def _take_note(state: Numbering) -> int:
 def _number_footnote_bodies(chapter: ParsedChapter, footnotes: dict[int, int],
                             state: Numbering) -> None:
     current: int | None = None
-    for token in chapter.tokens:
-        if token.type == "footnote_open":
-            current = footnotes.get(token.meta["id"])
-            token.meta["number"] = current
-            if current is None:
-                where = Loc(chapter.path, _first_line_after(chapter.tokens, token))
+    for index, node in enumerate(chapter.nodes):
+        if node.type == "footnote_open":
+            current = footnotes.get(_footnote_id(node))
+            if current is not None:
+                state.mark(chapter, (index,), Mark(number=current))
+            else:
+                where = Loc(chapter.path, _first_line_after(chapter.nodes, index))
                 state.problems.append(Diagnostic(
-                    where, f"footnote '[^{token.meta['label']}]' is never referenced", "warning"))
-        for child in token.children or []:
+                    where, f"footnote '[^{node.meta.get('label')}]' is never referenced",
+                    "warning"))
+        for at, child in enumerate(node.children or ()):
             if child.type == "citation" and current is not None:
-                _cite(chapter, token, child, current, True, state)
+                _cite(chapter, (index, at), node, child, current, True, state)
 
 
-def _first_line_after(tokens: tuple[Token, ...], token: Token) -> int:
-    start = tokens.index(token)
-    return next((line_of(t) for t in tokens[start:] if t.map), 0)
+def _first_line_after(nodes: tuple[Node, ...], start: int) -> int:
+    return next((line_of(node) for node in nodes[start:] if node.map), 0)
 
 
-def _cite(chapter: ParsedChapter, block: Token, child: Token, number: int | None,
-          in_footnote: bool, state: Numbering) -> None:
+def _cite(chapter: ParsedChapter, address: Address, block: Node, child: Node,
+          number: int | None, in_footnote: bool, state: Numbering) -> None:
     cid = f"cite-{len(state.citations) + 1}"
-    child.meta["id"] = cid
-    child.meta["note"] = number
-    line = child.meta.get("line")
+    state.mark(chapter, address, Mark(id=cid, note=number))
+    line = child.meta.integer("line")
     loc = Loc(chapter.path, line + 1 if line is not None else line_of(block))
-    state.citations.append(CitationRef(cid, child.meta["items"], loc, number, in_footnote))
+    state.citations.append(CitationRef(cid, _cite_items(child), loc, number, in_footnote))
     if number is not None and not in_footnote:
         state.note_locs[number] = loc
 
 
+def _cite_items(node: Node) -> tuple[CiteItem, ...]:
+    items = node.meta.get("items")
+    if not isinstance(items, tuple):
+        raise ValueError(f"citation node without items: {node}")
+    return tuple(item for item in items if isinstance(item, CiteItem))
+
+
 def _check_xrefs(chapter: ParsedChapter, state: Numbering) -> None:
-    for block, child in walk_inline(chapter.tokens):
-        if child.type == "xref" and child.meta["target"] not in state.targets:
+    for _, block, child in walk_inline(chapter.nodes):
+        if child.type == "xref" and child.meta.text("target") not in state.targets:
             where = Loc(chapter.path, line_of(block))
             state.problems.append(
-                Diagnostic(where, f"unknown cross-reference '@{child.meta['target']}'"))
+                Diagnostic(where, f"unknown cross-reference '@{child.meta.get('target')}'"))

@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import escape
-from typing import Any
+from typing import Any, cast
 
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 
+from imprint.preprocess.cite.format import CitationText
 from imprint.preprocess.note_calls import CallPlan, close_quote, plan_calls
 from imprint.preprocess.numbering import Target, anchor
 
@@ -35,7 +36,7 @@ class RenderContext:
     """What the renderer needs from earlier stages, plus the notes it collects."""
 
     targets: dict[str, Target]
-    citations: dict[str, Any]  # citation id -> cite.CitationText
+    citations: dict[str, CitationText]  # citation id -> its formatted text
     chapter_number: int | None
     punctuation_in_quote: bool = True  # the locale's rule (American English: true)
     notes: dict[int, str] = field(default_factory=dict)
@@ -43,7 +44,7 @@ class RenderContext:
     deferred: list[str] = field(default_factory=list)  # calls waiting for a link to close
     link_depth: int = 0
 
-    def note_of(self, token: Token) -> Any:
+    def note_of(self, token: Token) -> CitationText | None:
         """The formatted citation if `token` is a citation that becomes a note, else None."""
         if token.type != "citation" or token.meta.get("note") is None:
             return None
@@ -71,7 +72,7 @@ class ChapterRenderer(RendererHTML):
     """Render rules are methods named after token types (markdown-it-py's convention)."""
 
     def _ctx(self, env: dict[str, Any]) -> RenderContext:
-        return env["imprint"]
+        return cast(RenderContext, env["imprint"])
 
     def text(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
         plan = self._ctx(env).plan(tokens)
