@@ -6,7 +6,7 @@ model, so the two tables of contents cannot drift apart.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -21,8 +21,11 @@ EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
 
 
 class SpineDocument(Protocol):
-    name: str
-    body_type: str
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def body_type(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,7 @@ class NavPoint:
     children: tuple[NavPoint, ...] = ()
 
 
-def landmarks(docs: list[SpineDocument]) -> list[Landmark]:
+def landmarks(docs: Sequence[SpineDocument]) -> list[Landmark]:
     """Cover, title page, contents, start of the body, notes and bibliography, when present."""
     names = {doc.name for doc in docs}
     first_body = next((d.name for d in docs if d.body_type == "bodymatter"), None)

@@ -88,14 +88,14 @@ class _DomIndex:
     def anchors(self, element: Element, position: int) -> tuple[Anchor, ...]:
         found, current = [], element
         while True:
-            if current.get("id"):
-                found.append(Anchor(current.get("id"), position - self._start(current)))
+            ident, classes = current.get("id"), (current.get("class") or "").split()
+            if ident:
+                found.append(Anchor(ident, position - self._start(current)))
             up = self.parent.get(id(current))
             if up is None:
                 return tuple(found)
-            if up[0].tag.rsplit("}", 1)[-1] == "body" and (current.get("class") or "").split():
-                first_class = current.get("class").split()[0]
-                found.append(Anchor(f".{first_class}", position - self._start(current)))
+            if up[0].tag.rsplit("}", 1)[-1] == "body" and classes:
+                found.append(Anchor(f".{classes[0]}", position - self._start(current)))
             current = up[0]
 
     def _start(self, element: Element) -> int:

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pikepdf
@@ -43,7 +44,7 @@ class SandboxFetcher(URLFetcher):
         self.allowed = tuple(folder.resolve() for folder in allowed)
         self.refused: list[str] = []
 
-    def fetch(self, url: str, headers: dict | None = None):  # type: ignore[override]
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> Any:
         parts = urlsplit(url)
         path = Path(unquote(parts.path)).resolve() if parts.scheme == "file" else None
         if path is None or parts.netloc or not any(path.is_relative_to(a) for a in self.allowed):
