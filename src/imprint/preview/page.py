@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import html
-import re
 import threading
 from pathlib import Path
 from typing import Any
@@ -16,15 +15,14 @@ from urllib.parse import quote
 
 from jinja2 import TemplateError
 
+from imprint.book.markup import Fragment
 from imprint.book.model import Chapter, Publication
 from imprint.editions.html.templates import render
+from imprint.editions.html.transform import Transform, ids, retarget_links, rewrite
 from imprint.preview.state import Snapshot
 
 TEMPLATE = "preview/page.html.j2"
 SCRIPT = "templates/preview/live-reload.js"
-ID_ATTR = re.compile(r'\sid="([^"]+)"')
-LOCAL_HREF = re.compile(r'href="#([^"]+)"')
-IMG_SRC = re.compile(r'<img src="([^"]+)"')
 
 
 def chapter_url(slug: str) -> str:
@@ -117,7 +115,7 @@ def id_owners(pub: Publication) -> dict[str, str]:
     """Every id in the chapters -> the slug of the chapter holding it."""
     owners: dict[str, str] = {}
     for chapter in pub.chapters:
-        for ident in ID_ATTR.findall(chapter.html):
+        for ident in ids(Fragment(chapter.html)):
             owners.setdefault(ident, chapter.slug)
     return owners
 
@@ -134,18 +132,25 @@ def previewed(chapter: Chapter, owners: dict[str, str], root: Path) -> Chapter:
 def preview_links(text: str, slug: str, owners: dict[str, str], root: Path) -> str:
     """Point links into other chapters at their previews; version images by modification time."""
 
-    def href(match: re.Match[str]) -> str:
-        owner = owners.get(html.unescape(match.group(1)))
-        if owner is None or owner == slug:
-            return match.group(0)
-        return f'href="{chapter_url(owner)}#{match.group(1)}"'
+    def other_chapter(ident: str) -> str | None:
+        owner = owners.get(ident)
+        return chapter_url(owner) if owner is not None and owner != slug else None
 
-    def src(match: re.Match[str]) -> str:
-        relative = html.unescape(match.group(1))
-        try:
-            version = (root / relative).stat().st_mtime_ns
-        except OSError:
-            return match.group(0)
-        return f'<img src="/_assets/{html.escape(quote(relative))}?v={version}"'
+    return rewrite(text, retarget_links(other_chapter), _versioned_images(root))
 
-    return IMG_SRC.sub(src, LOCAL_HREF.sub(href, text))
+
+def _versioned_images(root: Path) -> Transform:
+    """Images from the preview's asset route, with a version so a changed figure shows."""
+
+    def version(fragment: Fragment) -> None:
+        for image in fragment.root.iter("img"):
+            relative = image.get("src")
+            if not relative:
+                continue
+            try:
+                stamp = (root / relative).stat().st_mtime_ns
+            except OSError:
+                continue  # not a file of the manuscript: left as it is
+            image.set("src", f"/_assets/{quote(relative)}?v={stamp}")
+
+    return version

@@ -9,17 +9,16 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import re
 from pathlib import Path
 
 from imprint.book.files import atomic_path
+from imprint.book.markup import Fragment
 from imprint.book.model import Chapter, Diagnostic, Publication
 from imprint.editions.html.templates import base_context, render
+from imprint.editions.html.transform import Transform, ids, rewrite
 from imprint.editions.pdf.render import as_footnotes, lay_out, weasyprint_warnings
-from imprint.preview.page import ID_ATTR
 
 TEMPLATE = "preview/print.html.j2"
-XREF = re.compile(r'<a class="xref" href="#([^"]+)">(.*?)</a>')
 
 
 def chapter_pdf_path(build_dir: Path, slug: str) -> Path:
@@ -29,14 +28,22 @@ def chapter_pdf_path(build_dir: Path, slug: str) -> Path:
 def unlinked(chapter: Chapter) -> Chapter:
     """Cross-references into other chapters become plain labels: their targets are not in
     this PDF (and WeasyPrint would warn about every one)."""
-    ids = set(ID_ATTR.findall(chapter.html))
+    fragment = Fragment(chapter.html)
+    plain = _plain_xrefs(set(ids(fragment)))
+    plain(fragment)
+    notes = tuple(dataclasses.replace(n, html=rewrite(n.html, plain)) for n in chapter.notes)
+    return dataclasses.replace(chapter, html=fragment.html(), notes=notes)
 
-    def label(match: re.Match[str]) -> str:
-        return match.group(0) if match.group(1) in ids else \
-            f'<span class="xref">{match.group(2)}</span>'
 
-    notes = tuple(dataclasses.replace(n, html=XREF.sub(label, n.html)) for n in chapter.notes)
-    return dataclasses.replace(chapter, html=XREF.sub(label, chapter.html), notes=notes)
+def _plain_xrefs(known: set[str]) -> Transform:
+    def plain(fragment: Fragment) -> None:
+        for link in fragment.root.iter("a"):
+            href = link.get("href") or ""
+            if link.get("class") == "xref" and href.startswith("#") and href[1:] not in known:
+                link.tag = "span"
+                del link.attrib["href"]
+
+    return plain
 
 
 def chapter_html(pub: Publication, chapter: Chapter, styles: Path) -> str:

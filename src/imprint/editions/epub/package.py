@@ -8,8 +8,6 @@ documents as finally rendered.
 from __future__ import annotations
 
 import datetime as dt
-import html
-import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,21 +17,21 @@ from typing import Any
 from ebooklib import epub
 
 from imprint.book.files import atomic_path
+from imprint.book.markup import Fragment
 from imprint.book.model import Chapter, Publication
 from imprint.editions.epub.a11y import content_facts
 from imprint.editions.epub.ebooklib_internals import PackageWriter, set_manifest_properties
 from imprint.editions.epub.nav import landmarks, ncx, toc_points
 from imprint.editions.epub.opf import COVER_ID, describe
-from imprint.editions.epub.pagebreaks import PageLink, place_markers
+from imprint.editions.epub.pagebreaks import PageLink, mark_pages
+from imprint.editions.epub.xhtml import finish, id_owners
 from imprint.editions.html.templates import base_context, render
+from imprint.editions.html.transform import rewrite
 from imprint.editions.pages import PrintLayout
 
 XHTML = "application/xhtml+xml"
 MEDIA_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg",
                ".jpeg": "image/jpeg", ".gif": "image/gif", ".webp": "image/webp"}
-ID_ATTR = re.compile(r'\sid="([^"]+)"')
-LOCAL_HREF = re.compile(r'href="#([^"]+)"')
-LANG_ATTR = re.compile(r'(\slang="([^"]+)")(?!\s+xml:lang)')
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 COVER_SRC = "images/cover.png"
 
@@ -54,7 +52,6 @@ class Document:
 # the copyright page (and with it the funder's disclaimer) or the cover.
 CHAPTER_PREFIX = "chapter-"
 ASSET_DIR = "assets/"
-SRC_ATTR = re.compile(r'(\ssrc=")([^"]+)(")')
 
 
 def chapter_file(chapter: Chapter) -> str:
@@ -94,36 +91,11 @@ def _chapter_doc(chapter: Chapter, part: Any) -> Document:
                     part("partials/chapter.html.j2", chapter=chapter), kind)
 
 
-def _link_rewriter(docs: list[Document]) -> dict[str, str]:
-    """id -> file holding it, so `#id` links can point across files."""
-    owner: dict[str, str] = {}
-    for doc in docs:
-        for ident in ID_ATTR.findall(doc.body):
-            owner.setdefault(ident, doc.name)
-    return owner
-
-
-def _finish(doc: Document, owner: dict[str, str], assets: frozenset[str] = frozenset()) -> str:
-    def rewrite(match: re.Match[str]) -> str:
-        target = owner.get(match.group(1))
-        if target is None or target == doc.name:
-            return match.group(0)
-        return f'href="{target}#{match.group(1)}"'
-
-    def relocate(match: re.Match[str]) -> str:
-        if html.unescape(match.group(2)) not in assets:
-            return match.group(0)
-        return f"{match.group(1)}{ASSET_DIR}{match.group(2)}{match.group(3)}"
-
-    body = SRC_ATTR.sub(relocate, LOCAL_HREF.sub(rewrite, doc.body))
-    return LANG_ATTR.sub(lambda m: f'{m.group(1)} xml:lang="{m.group(2)}"', body)
-
-
 def _context(pub: Publication) -> dict[str, Any]:
     context = base_context(pub)
     files = {c.slug: chapter_file(c) for c in pub.chapters}
     context["call_href"] = lambda chapter: files[chapter.slug]
-    # `href` stays "#id": _finish points it at the right file once every file's ids are known.
+    # `href` stays "#id": `finish` points it at the right file once every file's ids are known.
     context["cover_src"] = COVER_SRC
     # Print may set notes at the foot of the page; a reflowable book has no page foot, so the
     # EPUB always collects them in its notes section, numbered as in print.
@@ -150,14 +122,20 @@ class Package:
 def render_package(pub: Publication, styles: Path, layout: PrintLayout) -> Package:
     context = _context(pub)
     docs = _documents(pub, styles, context)
-    owner = _link_rewriter(docs)
-    assets = frozenset(pub.assets)
-    bodies, links = place_markers([d.name for d in docs], [_finish(d, owner, assets) for d in docs],
-                                  layout.pages, pub.meta.language)
+    # Each body is parsed once, changed as a tree (links, languages, images, page breaks) and
+    # written once.
+    names, fragments = [d.name for d in docs], [Fragment(d.body) for d in docs]
+    owner = id_owners(names, fragments)
+    assets = {asset: asset_file(asset) for asset in pub.assets}
+    for name, fragment in zip(names, fragments, strict=True):
+        finish(name, owner, assets)(fragment)
+    links = mark_pages(names, fragments, layout.pages, pub.meta.language)
     nav = Document("nav.xhtml", "Contents", render(
         styles, "epub/nav.html.j2", **context, landmarks=landmarks(docs), pages=links))
-    pages = tuple(_page(styles, pub, doc, body) for doc, body in zip(docs, bodies, strict=True))
-    return Package(tuple(docs), pages, _page(styles, pub, nav, _finish(nav, owner)), links)
+    pages = tuple(_page(styles, pub, doc, fragment.html())
+                  for doc, fragment in zip(docs, fragments, strict=True))
+    nav_body = rewrite(nav.body, finish(nav.name, owner, {}))
+    return Package(tuple(docs), pages, _page(styles, pub, nav, nav_body), links)
 
 
 def build_book(pub: Publication, styles: Path, layout: PrintLayout) -> epub.EpubBook:

@@ -1,26 +1,22 @@
 """Page-break markers for the print edition's pages, placed into the EPUB's XHTML.
 
 A `PageMap` says where each print page begins as "the k-th non-space character inside the
-element with id X". Here each XHTML body is scanned as a string (so everything but the marker
-stays byte for byte as rendered), that character is found, and a marker goes just before it:
-moved back to the start of a word the printer hyphenated, and out of the inline and block
-elements it opens, so a heading or a link never reads its page number as part of its name.
+element with id X". Each XHTML body is read as a tree (`book.markup`, which writes back
+everything but the markers byte for byte as rendered), that character is found, and a marker
+goes just before it: moved back to the start of a word the printer hyphenated, and out of the
+inline and block elements it opens, so a heading or a link never reads its page number as
+part of its name.
 """
 
 from __future__ import annotations
 
-import re
-from bisect import bisect_left
-from dataclasses import dataclass, field
-from html import escape, unescape
+from bisect import bisect_right
+from dataclasses import dataclass
+from html import escape
 
-from imprint.editions.pages import SPACE, Anchor, PageMap, PageStart
+from imprint.book.markup import Fragment, Node, Point, Slot, before
+from imprint.editions.pages import SPACE, Anchor, PageMap, PageStart, count_text
 
-TOKEN = re.compile(r"<!--.*?-->|<\?.*?\?>|<(?:\"[^\"]*\"|'[^']*'|[^'\">])*>|[^<]+", re.DOTALL)
-TAG = re.compile(r"<(/?)([A-Za-z][\w:-]*)((?:\"[^\"]*\"|'[^']*'|[^'\">])*)>")
-ATTR = re.compile(r"""\s(id|class|lang)="([^"]*)\"""")
-ENTITY = re.compile(r"&#?\w+;")
-OPEN_TAG_BEFORE = re.compile(r"<([a-z][\w-]*)\b(?:\"[^\"]*\"|'[^']*'|[^'\">])*>\s*$")
 # Elements a marker may be moved out of without landing somewhere a <span> is not allowed
 # (never out of li, td, th, dd, dt, caption, figcaption or section).
 HOISTABLE = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "a", "em", "strong", "i", "b",
@@ -37,27 +33,41 @@ class PageLink:
 @dataclass(frozen=True)
 class _Spot:
     doc: int  # index of the document in spine order
-    index: int  # offset in that document's body where the marker goes
+    point: Point  # where in that document's tree the marker goes
 
 
 @dataclass(frozen=True)
-class _Element:
+class _Block:
+    """An element with its place in the document's count of non-space characters."""
+
     doc: int
-    start: int  # offset of the start tag
-    end: int  # offset just after the end tag
+    node: Node
     count: int  # non-space characters of the document before the element
     length: int  # non-space characters inside it
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Scan:
-    """One body: where its non-space characters and its elements are."""
+    """One body: where its non-space characters, its elements and its text slots are."""
 
-    chars: list[int] = field(default_factory=list)  # body offset of each non-space character
-    tags: list[tuple[int, str, int]] = field(default_factory=list)  # (count, name, offset)
-    ids: dict[str, _Element] = field(default_factory=dict)
-    classes: dict[str, list[_Element]] = field(default_factory=dict)  # first class -> elements
-    foreign: list[tuple[int, int]] = field(default_factory=list)  # elements with their own lang
+    fragment: Fragment
+    starts: tuple[int, ...]  # non-space characters before each slot of `texts`
+    texts: tuple[Slot, ...]  # the slots holding non-space characters, in document order
+    order: dict[Slot, int]  # every slot -> its place in document order
+    counts: dict[Node, int]  # every element -> non-space characters before it
+    ids: dict[str, _Block]
+    classes: dict[str, list[_Block]]  # first class -> elements
+
+    def char(self, target: int) -> Point:
+        """The place of non-space character `target` (counted from 0)."""
+        at = bisect_right(self.starts, target) - 1
+        slot, wanted = self.texts[at], target - self.starts[at]
+        for index, char in enumerate(self.fragment.text(slot)):
+            if char not in SPACE:
+                if not wanted:
+                    return Point(slot, index)
+                wanted -= 1
+        raise AssertionError("counted characters are in their slot")
 
 
 def marker(label: str, lang: str = "") -> str:
@@ -71,122 +81,151 @@ def marker(label: str, lang: str = "") -> str:
 
 def place_markers(names: list[str], bodies: list[str], pages: PageMap,
                   language: str) -> tuple[list[str], tuple[PageLink, ...]]:
-    """Insert one marker per print page into `bodies` (in spine order); return the new bodies
-    and the page list, in the print edition's order."""
-    scans = [_scan(index, body) for index, body in enumerate(bodies)]
-    spots = _spots(pages.pages, scans, bodies)
-    out = list(bodies)
-    ordered = sorted(enumerate(spots), key=lambda item: (item[1].doc, item[1].index, item[0]))
+    """`mark_pages` on bodies as strings: the new bodies and the page list."""
+    fragments = [Fragment(body) for body in bodies]
+    links = mark_pages(names, fragments, pages, language)
+    return [fragment.html() for fragment in fragments], links
+
+
+def mark_pages(names: list[str], fragments: list[Fragment], pages: PageMap,
+               language: str) -> tuple[PageLink, ...]:
+    """Insert one marker per print page into the documents (in spine order); return the page
+    list, in the print edition's order."""
+    scans = [_scan(index, fragment) for index, fragment in enumerate(fragments)]
+    spots = _spots(pages.pages, scans)
+    ordered = sorted(enumerate(spots), key=lambda item: (
+        item[1].doc, scans[item[1].doc].order[item[1].point.slot], item[1].point.index, item[0]))
+    # Last first: a marker splits its slot, and the text before it keeps its indices.
     for number, spot in reversed(ordered):
-        body, inside = out[spot.doc], scans[spot.doc].foreign
-        lang = language if any(start < spot.index < end for start, end in inside) else ""
-        mark = marker(pages.pages[number].label, lang)
-        out[spot.doc] = body[: spot.index] + mark + body[spot.index:]
-    links = tuple(PageLink(page.label, f"{names[spot.doc]}#page-{page.label}")
-                  for page, spot in zip(pages.pages, spots, strict=True))
-    return out, links
+        lang = language if _in_other_language(spot.point) else ""
+        fragment = fragments[spot.doc]
+        fragment.insert(spot.point, fragment.read(marker(pages.pages[number].label, lang))[0])
+    return tuple(PageLink(page.label, f"{names[spot.doc]}#page-{page.label}")
+                 for page, spot in zip(pages.pages, spots, strict=True))
 
 
-def _spots(pages: tuple[PageStart, ...], scans: list[_Scan], bodies: list[str]) -> list[_Spot]:
+def _spots(pages: tuple[PageStart, ...], scans: list[_Scan]) -> list[_Spot]:
     """Where each page's marker goes; a blank page shares the spot of the next page."""
-    spots: list[_Spot | None] = [_resolve(page, scans, bodies) for page in pages]
-    following = _Spot(len(bodies) - 1, len(bodies[-1].rstrip()))  # after the last page's text
+    spots: list[_Spot | None] = [_resolve(page, scans) for page in pages]
+    following = _Spot(len(scans) - 1, _after_text(scans[-1]))
     for number in range(len(spots) - 1, -1, -1):
         following = spots[number] = spots[number] or following
     return [spot for spot in spots if spot is not None]
 
 
-def _resolve(page: PageStart, scans: list[_Scan], bodies: list[str]) -> _Spot | None:
+def _after_text(scan: _Scan) -> Point:
+    """Just after the last text or tag of the document, before trailing white space."""
+    last = next(reversed(scan.order))
+    return Point(last, len(scan.fragment.text(last).rstrip()))
+
+
+def _resolve(page: PageStart, scans: list[_Scan]) -> _Spot | None:
     fallback = None
     for anchor in page.anchors:
-        element = _lookup(anchor, scans)
-        if element is None:
+        block = _lookup(anchor, scans)
+        if block is None:
             continue
-        index = _exact(element, anchor.offset, page.tag, scans[element.doc])
-        if index is not None:
-            return _Spot(element.doc, _hoist(bodies[element.doc], _word_start(
-                bodies[element.doc], index)))
+        scan = scans[block.doc]
+        point = _exact(block, anchor.offset, page.tag, scan)
+        if point is not None:
+            return _Spot(block.doc, _hoist(scan.fragment, _word_start(scan.fragment, point)))
         # Text only the print edition has (or none at all, as on the image cover): the marker
         # goes before the outermost element found when the page opens it, else after it.
-        fallback = _Spot(element.doc, element.start if anchor.offset == 0 else element.end)
+        fallback = _Spot(block.doc, _before(scan.fragment, block.node) if anchor.offset == 0
+                         else Point(Slot(block.node, tail=True), 0))
     return fallback
 
 
-def _lookup(anchor: Anchor, scans: list[_Scan]) -> _Element | None:
+def _lookup(anchor: Anchor, scans: list[_Scan]) -> _Block | None:
     if not anchor.key.startswith("."):
         return next((s.ids[anchor.key] for s in scans if anchor.key in s.ids), None)
-    found = [e for s in scans for e in s.classes.get(anchor.key[1:], [])]
+    found = [b for s in scans for b in s.classes.get(anchor.key[1:], [])]
     return found[0] if len(found) == 1 else None  # a class names a block only when unique
 
 
-def _exact(element: _Element, offset: int, tag: str, scan: _Scan) -> int | None:
-    target = element.count + offset
+def _exact(block: _Block, offset: int, tag: str, scan: _Scan) -> Point | None:
+    target = block.count + offset
     if tag:
-        at = bisect_left(scan.tags, (target, "", -1))
-        match = next((t for t in scan.tags[at:]
-                      if t[1] == tag and element.start < t[2] < element.end), None)
-        return match[2] if match else None
-    if offset < element.length:
-        return scan.chars[target]
+        found = next((node for node in block.node.iter(tag)
+                      if node is not block.node and scan.counts[node] >= target), None)
+        return _before(scan.fragment, found) if found is not None else None
+    if offset < block.length:
+        return scan.char(target)
     return None
 
 
-def _word_start(body: str, index: int) -> int:
+def _before(fragment: Fragment, node: Node) -> Point:
+    slot = before(node)
+    return Point(slot, len(fragment.text(slot)))
+
+
+def _word_start(fragment: Fragment, point: Point) -> Point:
     """A page that opens mid-word (the printer hyphenated it) is marked before the word."""
-    while index > 0 and (body[index - 1].isalnum() or body[index - 1] == "\u00ad"):
+    text, index = fragment.text(point.slot), point.index
+    while index > 0 and (text[index - 1].isalnum() or text[index - 1] == "\u00ad"):
         index -= 1
-    return index
+    return Point(point.slot, index)
 
 
-def _hoist(body: str, index: int) -> int:
+def _hoist(fragment: Fragment, point: Point) -> Point:
     """Move the marker before the start tags it directly follows, while that stays valid."""
-    while True:
-        opening = OPEN_TAG_BEFORE.search(body, max(0, index - 4000), index)
-        if opening is None or opening.group(1) not in HOISTABLE:
-            return index
-        index = opening.start()
+    while (not point.slot.tail and point.slot.element.tag in HOISTABLE
+           and fragment.text(point.slot)[: point.index].strip() == ""):
+        point = _before(fragment, point.slot.element)
+    return point
 
 
-def _scan(doc: int, body: str) -> _Scan:
-    scan = _Scan()
-    stack: list[tuple[str, int, int, dict[str, str]]] = []  # (name, start, count, attrs)
-    for token in TOKEN.finditer(body):
-        text = token.group(0)
-        if not text.startswith("<"):
-            _scan_text(scan, text, token.start())
-            continue
-        tag = TAG.fullmatch(text)
-        if tag is None:
-            continue  # comment or processing instruction
-        closing, name, attrs = tag.groups()
-        if closing:
-            _close(scan, doc, stack, name, token.end())
-            continue
-        scan.tags.append((len(scan.chars), name, token.start()))
-        if not attrs.rstrip().endswith("/"):
-            stack.append((name, token.start(), len(scan.chars), dict(ATTR.findall(attrs))))
-    return scan
+def _in_other_language(point: Point) -> bool:
+    """Inside an element with its own `lang` (a marker just after one is outside it)."""
+    element = point.slot.element
+    inside = element.getparent() if point.slot.tail else element
+    return inside is not None and any(
+        node.get("lang") is not None for node in (inside, *inside.iterancestors()))
 
 
-def _scan_text(scan: _Scan, text: str, offset: int) -> None:
-    position = 0
-    while position < len(text):
-        entity = ENTITY.match(text, position)
-        char = unescape(entity.group(0)) if entity else text[position]
-        if char not in SPACE:
-            scan.chars.append(offset + position)
-        position = entity.end() if entity else position + 1
+def _scan(doc: int, fragment: Fragment) -> _Scan:
+    scanner = _Scanner(doc, fragment)
+    scanner.visit(fragment.root)
+    return _Scan(fragment, tuple(scanner.starts), tuple(scanner.texts), scanner.order,
+                 scanner.counts, scanner.ids, scanner.classes)
 
 
-def _close(scan: _Scan, doc: int, stack: list, name: str, end: int) -> None:
-    while stack:
-        opened, start, count, attrs = stack.pop()
-        element = _Element(doc, start, end, count, len(scan.chars) - count)
-        if attrs.get("id"):
-            scan.ids.setdefault(attrs["id"], element)
-        if attrs.get("class", "").split():
-            scan.classes.setdefault(attrs["class"].split()[0], []).append(element)
-        if "lang" in attrs:
-            scan.foreign.append((start, end))
-        if opened == name:
-            return
+class _Scanner:
+    """Walks one body in document order, counting non-space characters."""
+
+    def __init__(self, doc: int, fragment: Fragment) -> None:
+        self.doc, self.fragment, self.total = doc, fragment, 0
+        self.starts: list[int] = []
+        self.texts: list[Slot] = []
+        self.order: dict[Slot, int] = {}
+        self.counts: dict[Node, int] = {}
+        self.ids: dict[str, _Block] = {}
+        self.classes: dict[str, list[_Block]] = {}
+
+    def visit(self, element: Node) -> None:
+        self.counts[element] = start = self.total
+        self.text(Slot(element))
+        for child in element:
+            if not isinstance(child.tag, str):  # a comment: its text is no text
+                self.text(Slot(child, tail=True))
+                continue
+            self.visit(child)
+            self.text(Slot(child, tail=True))
+        if element is not self.fragment.root:
+            self.register(_Block(self.doc, element, start, self.total - start))
+
+    def text(self, slot: Slot) -> None:
+        self.order[slot] = len(self.order)
+        count = count_text(self.fragment.text(slot))
+        if count:
+            self.starts.append(self.total)
+            self.texts.append(slot)
+            self.total += count
+
+    def register(self, block: _Block) -> None:
+        """As each element ends: the innermost of two with one id wins, as it always has."""
+        ident, classes = block.node.get("id"), (block.node.get("class") or "").split()
+        if ident:
+            self.ids.setdefault(ident, block)
+        if classes:
+            self.classes.setdefault(classes[0], []).append(block)

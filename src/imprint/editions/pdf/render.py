@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -19,6 +18,7 @@ from weasyprint.document import Document
 from imprint.book.files import atomic_path
 from imprint.book.model import Diagnostic, ImprintError, Publication
 from imprint.editions.html.templates import base_context, render
+from imprint.editions.html.transform import rewrite
 from imprint.editions.pdf.audit import (
     audit_glyphs,
     audit_notes,
@@ -26,6 +26,7 @@ from imprint.editions.pdf.audit import (
     note_diagnostics,
 )
 from imprint.editions.pdf.finish import add_page_labels, mark_margin_artifacts
+from imprint.editions.pdf.footnotes import break_at_calls, inline_notes
 from imprint.editions.pdf.weasyprint_internals import notdef_code_point
 
 FOOTNOTE_RETRIES = 3
@@ -53,11 +54,6 @@ class SandboxFetcher(URLFetcher):
         return super().fetch(url, headers)
 
 
-NOTE_CALL = re.compile(
-    r'<a class="noteref" id="noteref-(\d+)" href="#note-\1" epub:type="noteref" '
-    r'role="doc-noteref">\1</a>')
-
-
 def as_footnotes(pub: Publication, fixes: Fixes) -> Publication:
     """Put each note's text at its call, for CSS `float: footnote` to carry to the page foot.
 
@@ -67,39 +63,9 @@ def as_footnotes(pub: Publication, fixes: Fixes) -> Publication:
     notes in `fixes` start a new page at their call's word.
     """
     texts = {n.number: n.html for c in pub.chapters for n in c.notes}
-
-    def inline(match: re.Match[str]) -> str:
-        number = int(match.group(1))
-        body = texts[number].replace("<p>", '<span class="footnote-para">').replace(
-            "</p>", "</span>")
-        # The empty anchor marks the call's page; `nowrap` keeps it on the call's line.
-        return (f'<span class="footnote-group"><a class="footnote-call-anchor" '
-                f'id="noteref-{number}"></a><span class="footnote" '
-                f'id="note-{number}">{body}</span></span>')
-
-    chapters = tuple(replace(c, html=NOTE_CALL.sub(inline, _break_before(c.html, sorted(fixes))))
-                     for c in pub.chapters)
-    return replace(pub, chapters=chapters)
-
-
-def _break_before(html: str, numbers: list[int]) -> str:
-    """Start a new page at the word carrying each of these note calls.
-
-    The paragraph is split there: its first part keeps a justified last line, the rest goes on
-    unindented at the top of the next page, so only a reader with a ruler sees the seam.
-    """
-    for number in numbers:
-        call = html.find(f'<a class="noteref" id="noteref-{number}"')
-        start = html.rfind("<p>", 0, call)
-        if call < 0 or start < 0:
-            continue
-        space = html.rfind(" ", start, call)
-        rest = space + 1  # the space itself becomes the seam
-        if space < 0 or "<" in html[space:call] or ">" in html[space:call]:
-            space = rest = start + 3  # no plain word before the call: break before the paragraph
-        html = (html[:start] + '<p class="footnote-split">' + html[start + 3 : space]
-                + '</p>\n<p class="footnote-break footnote-continued">' + html[rest:])
-    return html
+    steps = (break_at_calls(sorted(fixes)), inline_notes(texts))
+    return replace(pub, chapters=tuple(replace(c, html=rewrite(c.html, *steps))
+                                       for c in pub.chapters))
 
 
 def book_html(pub: Publication, styles: Path, fixes: Fixes | None = None) -> str:

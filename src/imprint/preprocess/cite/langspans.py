@@ -13,15 +13,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from lxml import etree
+
+from imprint.book.markup import NAMESPACES, Fragment, Node, Slot, slots
+
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3005\u3007\U00020000-\U0003134f"
 _CYRILLIC = "\u0400-\u052f\u1c80-\u1c8f\u2de0-\u2dff\ua640-\ua69f"
 # What may sit between two letters of a run: spaces, digits, inner punctuation (commas, stops,
-# colons, dashes, ellipses, middle dots, CJK commas and stops) and character references.
+# colons, dashes, ellipses, middle dots, CJK commas and stops) and character references
+# (`_REFERENCE`).
 # Brackets and quotation marks never do: they belong to the sentence around the run.
 _BETWEEN = (
     r"(?:[\s\d!#$%*+,\-./:;=?@\\^_`|~\u00a0\u00b7\u2010-\u2015\u2022\u2026\u2027"
-    r"\u3000-\u3003\u301c\u30fb\uff01\uff0c\uff0d\uff0e\uff1a\uff1b\uff1f\uff5e]|&#?\w+;)"
+    r"\u3000-\u3003\u301c\u30fb\uff01\uff0c\uff0d\uff0e\uff1a\uff1b\uff1f\uff5e\ue000])"
 )
+_REFERENCE = "\ue000"  # stands, in the text scanned, for a character written as a reference
 
 
 @dataclass(frozen=True)
@@ -71,80 +77,44 @@ _SCRIPTS = {
         ("cyrl", "cyrs"),
     ),
 }
+_LANG_KEYS = ("lang", f"{{{NAMESPACES['xml']}}}lang")
 _RUN = re.compile(
     "|".join(f"(?P<{name}>{s.letter}(?:{_BETWEEN}*{s.letter})*)" for name, s in _SCRIPTS.items())
 )
 
-_TOKEN = re.compile(r"<!--.*?-->|<(?:\"[^\"]*\"|'[^']*'|[^'\">])*>|[^<]+", re.DOTALL)
-_TAG = re.compile(r"<(/?)([A-Za-z][\w:-]*)((?:\"[^\"]*\"|'[^']*'|[^'\">])*)>")
-_LANG_ATTR = re.compile(r"""(?:^|\s)(?:xml:)?lang\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
-_VOID = frozenset(
-    {
-        "area",
-        "base",
-        "br",
-        "col",
-        "embed",
-        "hr",
-        "img",
-        "input",
-        "link",
-        "meta",
-        "param",
-        "source",
-        "track",
-        "wbr",
-    }
-)
-
-
 def wrap_scripts(html: str) -> str:
     """Wrap Han and Cyrillic runs in the text nodes of `html` in language spans."""
-    if not _RUN.search(html):
+    if not _RUN.search(html):  # no letter of either script anywhere: nothing to read
         return html
-    out: list[str] = []
-    stack: list[tuple[str, str | None]] = []  # (element name, its lang attribute or None)
-    for match in _TOKEN.finditer(html):
-        token = match.group(0)
-        if token.startswith("<"):
-            _track(token, stack)
-            out.append(token)
-        else:
-            out.append(_wrap_text(token, _current_lang(stack)))
-    return "".join(out)
+    fragment = Fragment(html)
+    for slot in list(slots(fragment.root)):  # the spans added are not walked again
+        if _RUN.search(fragment.text(slot)):
+            _wrap_slot(fragment, slot)
+    return fragment.html()
 
 
-def _track(token: str, stack: list[tuple[str, str | None]]) -> None:
-    tag = _TAG.fullmatch(token)
-    if not tag:
-        return  # comment, doctype or processing instruction
-    closing, name, attrs = tag.group(1), tag.group(2).lower(), tag.group(3)
-    if closing:
-        for i in range(len(stack) - 1, -1, -1):
-            if stack[i][0] == name:
-                del stack[i:]
-                break
-    elif name not in _VOID and not attrs.rstrip().endswith("/"):
-        lang = _LANG_ATTR.search(attrs)
-        value = next((g for g in lang.groups() if g is not None), "") if lang else None
-        stack.append((name, value))
-
-
-def _current_lang(stack: list[tuple[str, str | None]]) -> str:
-    for _, lang in reversed(stack):
-        if lang is not None:
-            return lang.lower()
-    return ""
-
-
-def _wrap_text(text: str, context_lang: str) -> str:
-    def wrap(match: re.Match[str]) -> str:
+def _wrap_slot(fragment: Fragment, slot: Slot) -> None:
+    context = _lang(slot.element.getparent() if slot.tail else slot.element)
+    spelling = fragment.spelling(slot)
+    # Each character the source wrote as a reference (`&amp;`) is read as one between-letter
+    # character, as runs have always been told.
+    scanned = "".join(_REFERENCE * len(text) if text != source else text
+                      for text, source in spelling.pieces)
+    for match in reversed(list(_RUN.finditer(scanned))):  # last first: earlier indices hold
         script = _SCRIPTS[match.lastgroup or ""]
-        if _in_script(context_lang, script):
-            return match.group(0)
-        return f'<span lang="{script.lang}">{match.group(0)}</span>'
+        if not _in_script(context, script):
+            fragment.wrap(slot, match.start(), match.end(), etree.Element("span", lang=script.lang))
 
-    return _RUN.sub(wrap, text)
+
+def _lang(element: Node | None) -> str:
+    """The language of text inside `element`: its own `lang` or `xml:lang`, or its nearest
+    ancestor's (whichever of the two an element writes first)."""
+    while element is not None:
+        value = next((v for k, v in element.attrib.items() if k in _LANG_KEYS), None)
+        if value is not None:
+            return value.lower()
+        element = element.getparent()
+    return ""
 
 
 def _in_script(lang: str, script: _Script) -> bool:
