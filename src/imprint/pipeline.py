@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from imprint.book.config import CONFIG_NAME, load_config
-from imprint.book.model import CitationRef, Diagnostic, ImprintError, Loc, Publication
+from imprint.book.model import Diagnostic, ImprintError, Loc, Publication
 from imprint.markdown.cache import ParseCache
 from imprint.markdown.parse import ParsedChapter, parse_chapter
 from imprint.preprocess.cite.format import (
-    Bibliography,
     Formatted,
     check_citations,
     format_citations,
@@ -37,7 +36,7 @@ def build_publication(
     numbering = number_publication(root, parsed, style.is_note_style)
     problems = [p for chapter in parsed for p in chapter.problems] + numbering.problems
     problems += _slug_problems(parsed)
-    problems += _citation_problems(numbering.citations, bib)
+    problems += check_citations(numbering.citations, bib, include_all=meta.bibliography_all)
     _raise_on_errors(problems, strict)
     formatted: Formatted | None = None
     if bib is not None:
@@ -69,16 +68,6 @@ def _slug_problems(parsed: list[ParsedChapter]) -> list[Diagnostic]:
                                        f"dropped ('{chapter.slug}'); rename one"))
         seen.setdefault(chapter.slug, chapter)
     return problems
-
-
-def _citation_problems(citations: list[CitationRef], bib: Bibliography | None) -> list[Diagnostic]:
-    if bib is not None:
-        return check_citations(citations, bib)
-    return [
-        Diagnostic(c.loc, f"citation of '{c.items[0].key}' but publication.yaml names no "
-                   "bibliography")
-        for c in citations[:1]
-    ]
 
 
 def _raise_on_errors(problems: list[Diagnostic], strict: bool) -> None:

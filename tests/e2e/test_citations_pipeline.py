@@ -96,3 +96,37 @@ def test_duplicate_bibliography_key_names_the_file_and_line(tmp_path: Path) -> N
         build_publication(manuscript, tmp_path / "cache")
     assert any(str(d).startswith("references.bib:15: duplicate key 'lo2008axis'")
                for d in caught.value.diagnostics)
+
+
+UNCITED = """\
+@book{trenin2015entente,
+  title = {From Greater {Europe} to Greater {Asia}?},
+  author = {Trenin, Dmitri},
+  date = {2015},
+  publisher = {Carnegie Moscow Center},
+}
+"""
+
+
+def test_bibliography_all_prints_every_entry_and_warns_about_none(tmp_path: Path) -> None:
+    manuscript = cited_manuscript(tmp_path / "m")
+    (manuscript / "references.bib").write_text(BIB + UNCITED, encoding="utf-8")
+    pub = build_publication(manuscript, tmp_path / "cache")
+    assert [d.message for d in pub.diagnostics] == ["entry 'trenin2015entente' is never cited"]
+    config = manuscript / "publication.yaml"
+    config.write_text(config.read_text() + "bibliography-all: true\n", encoding="utf-8")
+    pub = build_publication(manuscript, tmp_path / "cache", strict=True)
+    assert pub.diagnostics == ()
+    assert [entry.key for entry in pub.bibliography] == [
+        "lo2008axis", "lukin2018rapprochement", "trenin2015entente"]
+
+
+def test_no_bibliography_names_every_cited_key(tmp_path: Path) -> None:
+    manuscript = cited_manuscript(tmp_path / "m")
+    config = manuscript / "publication.yaml"
+    config.write_text(config.read_text().replace("bibliography: [references.bib]\n", ""))
+    with pytest.raises(ImprintError) as caught:
+        build_publication(manuscript, tmp_path / "cache")
+    assert [str(d) for d in caught.value.diagnostics] == [
+        "chapters/01-intro.md:3: citations of 'lo2008axis', 'lukin2018rapprochement' but "
+        "publication.yaml names no bibliography"]

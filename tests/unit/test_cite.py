@@ -290,6 +290,20 @@ def test_chicago_notes(root: Path, bib_file: str, style: str, expected: dict) ->
     assert formatted.get("cite-11") == expected[11]
 
 
+def test_csljson_without_title_short_repeats_the_full_title(root: Path) -> None:
+    """The one difference between the formats (README, "Bibliography files"): pandoc's .bib
+    reader derives a short title from the title's colon, CSL-JSON has only `title-short`."""
+    entries = json.loads((root / "fixture.json").read_text(encoding="utf-8"))
+    for entry in entries:
+        entry.pop("title-short", None)
+    (root / "bare.json").write_text(json.dumps(entries), encoding="utf-8")
+    assert run(root, "fixture.json", "chicago-notes-bibliography").get("cite-2") == (
+        EXPECTED_NOTES[2])
+    bare = run(root, "bare.json", "chicago-notes-bibliography").get("cite-2")
+    assert bare.note_html == (
+        "Lo, <em>Axis of Convenience: Moscow, Beijing, and the New Geopolitics</em>, 45–47.")
+
+
 @pytest.mark.parametrize("bib_file", ["fixture.bib", "fixture.json"])
 def test_chicago_author_date_has_no_notes(root: Path, bib_file: str) -> None:
     formatted = run(root, bib_file, "chicago-author-date")
@@ -482,8 +496,59 @@ def test_dependent_style_uses_the_installed_parent_never_the_network(root: Path)
     text = format_citations(refs, [], bib, style, "en-US", root / ".cache").get("c")
     assert text == CitationText("(Lo, 2008, p. 4)", None)  # APA, from the installed parent
     (root / "other.csl").write_text(DEPENDENT.format(cls="note", parent="no-such-style"))
-    with pytest.raises(ImprintError, match="depends on style 'no-such-style', which is not"):
-        resolve_style("other.csl", root, None)
+    with pytest.raises(ImprintError) as error:
+        resolve_style("other.csl", root, Loc("publication.yaml", 9))
+    assert str(error.value) == (
+        "publication.yaml:9: citation style file 'other.csl' depends on style 'no-such-style', "
+        "which is not installed (http://www.zotero.org/styles/no-such-style); imprint never "
+        "downloads styles: put 'no-such-style.csl' beside it"
+    )
+
+
+def test_installed_dependent_styles_by_name_and_by_file(root: Path) -> None:
+    """Official dependent styles carry no `class`: the parent's decides (pandoc uses it)."""
+    bib = load_bibliography(["fixture.bib"], root, None)
+    nature = resolve_style("nature-communications", root, None)
+    assert (nature.path.parent.name, nature.parent, nature.is_note_style) == (
+        "dependent", csl_styles.STYLES_DIR / "nature.csl", False)
+    refs = [CitationRef("c", (I("lo2008axis", suffix=", 4"),), Loc("a.md", 1), None, False)]
+    formatted = format_citations(refs, [], bib, nature, "en-US", root / ".cache")
+    assert formatted.get("c") == CitationText("<sup>1</sup>", None)  # Nature: numeric
+    assert formatted.bibliography[0].html.startswith('<span class="csl-left-margin">1. </span>')
+    shutil.copy(csl_styles.DEPENDENT_DIR / "taylor-and-francis-chicago-n.csl", root / "tf.csl")
+    chicago = resolve_style("tf.csl", root, None)
+    assert chicago.is_note_style and chicago.parent is not None
+    refs = [CitationRef("c", (I("lo2008axis", suffix=", 4"),), Loc("a.md", 1), 1, False)]
+    note = format_citations(refs, [], bib, chicago, "en-US", root / ".cache").get("c").note_html
+    assert note == "Lo, <em>Axis of Convenience</em>, 4."  # its parent: shortened notes
+
+
+def test_every_installed_dependent_style_resolves(root: Path) -> None:
+    names = sorted(path.stem for path in csl_styles.DEPENDENT_DIR.glob("*.csl"))
+    assert len(names) > 7000
+    for name in names:
+        assert resolve_style(name, root, None).parent is not None, name
+
+
+def test_csl_that_pandoc_refuses_is_one_located_line(root: Path) -> None:
+    (root / "odd.csl").write_text(
+        '<style xmlns="http://purl.org/net/xbiblio/csl" class="note" version="1.0">'
+        '<citation><layout><choose><if type="book"><bogus/></if></choose></layout></citation>'
+        "</style>"
+    )
+    style = resolve_style("odd.csl", root, Loc("publication.yaml", 4))
+    bib = load_bibliography(["fixture.bib"], root, None)
+    with pytest.raises(ImprintError) as error:
+        format_citations(citations(), FOOTNOTES, bib, style, "en-US", root / ".cache")
+    assert str(error.value) == (
+        "publication.yaml:4: citation style 'odd.csl' is not valid CSL: unknown element \"bogus\""
+    )
+    (root / "broken.csl").write_text("<style>\n<oops></style>")
+    with pytest.raises(ImprintError) as error:
+        resolve_style("broken.csl", root, Loc("publication.yaml", 4))
+    assert "\n" not in str(error.value)
+    assert str(error.value).startswith("publication.yaml:4: citation style 'broken.csl' is not "
+                                       "valid CSL: mismatched tag: line 2")
 
 
 # --- bibliography files -------------------------------------------------------------------
@@ -513,11 +578,48 @@ def test_all_bibliography_problems_reported_together(root: Path) -> None:
         load_bibliography(["references.bib", "missing.bib", "fixture.bib"], root, Loc("p.yaml", 3))
     messages = [str(d) for d in error.value.diagnostics]
     assert messages == [
-        "references.bib:6: malformed entry 'broken': Expected comma after entry key, but found =",
+        "references.bib:6: malformed entry 'broken': Expected comma after entry key, but found = "
+        "(parsing stopped at line 7)",
         "references.bib:10: duplicate key 'lo2008axis' (first defined at line 1)",
         "p.yaml:3: bibliography file 'missing.bib' not found",
         "fixture.bib:6: duplicate key 'lo2008axis' (first defined at references.bib:1)",
     ]
+
+
+def test_bibtex_problems_at_one_based_lines_and_nothing_on_stderr(
+    root: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    (root / "refs.bib").write_text(
+        "@book{a,\n  title = {A,\n  year = 2000,\n}\n\n"  # 1-4: a value never closed
+        "@book{b,\n  title = {B},\n  title = {C},\n}\n\n"  # 6-9: a field twice
+        "@book{c,\n  title = {C},\n  year\n}\n"  # 11-14: a field without a value
+    )
+    with pytest.raises(ImprintError) as error:
+        load_bibliography(["refs.bib"], root, None)
+    assert [str(d) for d in error.value.diagnostics] == [
+        "refs.bib:1: malformed entry 'a': Unexpected block start: `@book`. Was still looking "
+        "for field-value closing `,` or `}` (parsing stopped at line 4)",
+        "refs.bib:8: entry 'b' has the field 'title' twice",
+        "refs.bib:11: malformed entry 'c': Expected a `=` after entry key `year`, but found the "
+        "end of the entry (`}`) (parsing stopped at line 14)",
+    ]
+    assert capfd.readouterr() == ("", "")  # bibtexparser's own (0-based) messages stay quiet
+
+
+def test_csljson_type_errors_are_located(root: Path) -> None:
+    (root / "refs.json").write_text(
+        '[\n  {"id": "a", "type": "book"},\n  {\n    "id": "b",\n'
+        '    "author": [{"family": 3}]\n  }\n]\n'
+    )
+    bib = load_bibliography(["refs.json"], root, None)
+    style = resolve_style("chicago-notes-bibliography", root, None)
+    refs = [CitationRef("c", (I("b"),), Loc("a.md", 1), 1, False)]
+    with pytest.raises(ImprintError) as error:
+        format_citations(refs, [], bib, style, "en-US", root / ".cache")
+    assert str(error.value) == (
+        "refs.json:3: malformed entry 'b' in '[0].family': parsing Text failed, expected "
+        "String, but encountered Number"
+    )
 
 
 def test_malformed_csljson(root: Path) -> None:
@@ -529,7 +631,7 @@ def test_malformed_csljson(root: Path) -> None:
     with pytest.raises(ImprintError) as error:
         load_bibliography(["refs.json"], root, None)
     assert [str(d) for d in error.value.diagnostics] == [
-        "refs.json: malformed entry #2: no 'id'",
+        "refs.json:1: malformed entry #2: no 'id'",
         "refs.json:1: duplicate key 'a' (first defined at line 1)",
     ]
 
@@ -571,6 +673,17 @@ def test_unknown_key_is_an_error_at_the_citation() -> None:
         "chapters/02-arms.md:20: unknown citation key 'lo2008axes' (did you mean 'lo2008axis'?)",
         "references.bib:3: warning: entry 'lo2008axis' is never cited",
     ]
+
+
+def test_no_bibliography_names_every_cited_key() -> None:
+    refs = [
+        CitationRef("c1", (I("b"), I("a")), Loc("chapters/01.md", 3), 1, False),
+        CitationRef("c2", (I("c"), I("a")), Loc("chapters/02.md", 5), 2, False),
+    ]
+    assert [str(d) for d in check_citations(refs, None)] == [
+        "chapters/01.md:3: citations of 'b', 'a', 'c' but publication.yaml names no bibliography"
+    ]
+    assert check_citations([], None) == []
 
 
 def test_uncited_entry_is_a_warning(root: Path) -> None:

@@ -72,25 +72,56 @@ def _read_entries(
 def _bib_entries(text: str, rel: str, problems: list[Diagnostic]) -> list[tuple[str, Loc]]:
     entries = []
     for block in _parse_bibtex(text).blocks:
-        where = Loc(rel, (block.start_line or 0) + 1)
+        where = Loc(rel, (block.start_line or 0) + 1)  # bibtexparser counts lines from 0
         if isinstance(block, bibtexparser.model.DuplicateBlockKeyBlock | bibtexparser.model.Entry):
             entries.append((block.key, where))
+        elif isinstance(block, bibtexparser.model.DuplicateFieldKeyBlock):
+            problems.append(_duplicate_fields(block, rel))
         elif isinstance(block, bibtexparser.model.ParsingFailedBlock):
-            head = re.match(r"\s*@\s*\w+\s*[{(]\s*([^,\s]*)", block.raw or "")
-            name = f" '{head.group(1)}'" if head and head.group(1) else ""
-            reason = getattr(block.error, "abort_reason", "") or str(block.error) or "cannot parse"
-            problems.append(Diagnostic(where, f"malformed entry{name}: {reason.strip()}"))
+            problems.append(Diagnostic(where, _bib_failure(block, where.line or 1)))
     return entries
 
 
+def _bib_failure(block: bibtexparser.model.ParsingFailedBlock, line: int) -> str:
+    """bibtexparser's reason, with the (1-based) line where parsing stopped if it is not
+    the entry's first."""
+    raw = block.raw or ""
+    head = re.match(r"\s*@\s*\w+\s*[{(]\s*([^,\s]*)", raw)
+    name = f" '{head.group(1)}'" if head and head.group(1) else ""
+    reason = getattr(block.error, "abort_reason", "") or str(block.error) or "cannot parse"
+    reason = " ".join(reason.split()).rstrip(" .")
+    stop = line + raw.rstrip().count("\n")
+    at = f" (parsing stopped at line {stop})" if stop != line else ""
+    return f"malformed entry{name}: {reason}{at}"
+
+
+def _duplicate_fields(block: bibtexparser.model.DuplicateFieldKeyBlock, rel: str) -> Diagnostic:
+    """A field given twice, at its second occurrence (bibtexparser drops the entry)."""
+    entry = block.ignore_error_block
+    names = sorted(block.duplicate_keys)
+    fields = ", ".join(f"'{name}'" for name in names)
+    line = (block.start_line or 0) + 1
+    if not isinstance(entry, bibtexparser.model.Entry):  # never, by bibtexparser's design
+        return Diagnostic(Loc(rel, line), f"an entry has the field {fields} twice")
+    seen: set[str] = set()
+    for item in entry.fields:
+        if item.key in seen and item.key in names:
+            line = (item.start_line or 0) + 1
+            break
+        seen.add(item.key)
+    return Diagnostic(Loc(rel, line), f"entry '{entry.key}' has the field {fields} twice")
+
+
 def _parse_bibtex(text: str) -> Library:
-    """Parse quietly: bibtexparser logs each problem, and we report them ourselves."""
+    """Parse quietly: bibtexparser logs each problem (to stderr, with 0-based lines, through
+    its modules' loggers), and we report them ourselves."""
     logger = logging.getLogger("bibtexparser")
-    disabled, logger.disabled = logger.disabled, True
+    level = logger.level
+    logger.setLevel(logging.CRITICAL + 1)  # its module loggers inherit the level
     try:
         return parse_string(text)
     finally:
-        logger.disabled = disabled
+        logger.setLevel(level)
 
 
 def _csljson_entries(text: str, rel: str, problems: list[Diagnostic]) -> list[tuple[str, Loc]]:
@@ -102,15 +133,16 @@ def _csljson_entries(text: str, rel: str, problems: list[Diagnostic]) -> list[tu
     if not isinstance(items, list):
         problems.append(Diagnostic(Loc(rel, 1), "malformed CSL-JSON: expected a list of entries"))
         return []
-    lines = _id_lines(text)
+    ids = _id_lines(text)
+    starts = entry_lines(text)
     entries = []
-    for number, item in enumerate(items, 1):
+    for number, (item, start) in enumerate(zip(items, starts, strict=True), 1):
         key = item.get("id") if isinstance(item, dict) else None
         if not isinstance(key, str | int) or isinstance(key, bool) or str(key) == "":
-            problems.append(Diagnostic(Loc(rel), f"malformed entry #{number}: no 'id'"))
+            problems.append(Diagnostic(Loc(rel, start), f"malformed entry #{number}: no 'id'"))
             continue
-        queue = lines.get(str(key), [])
-        entries.append((str(key), Loc(rel, queue.pop(0) if queue else 0)))
+        queue = ids.get(str(key), [])
+        entries.append((str(key), Loc(rel, queue.pop(0) if queue else start)))
     return entries
 
 
@@ -123,15 +155,56 @@ def _id_lines(text: str) -> dict[str, list[int]]:
     return lines
 
 
+def entry_lines(text: str) -> list[int]:
+    """The 1-based line where each entry of a CSL-JSON list (valid JSON) starts."""
+    decoder = json.JSONDecoder()
+    index = _skip_blank(text, text.index("[") + 1)
+    lines: list[int] = []
+    while text[index] != "]":
+        lines.append(text.count("\n", 0, index) + 1)
+        index = _skip_blank(text, decoder.raw_decode(text, index)[1])
+        if text[index] == ",":
+            index = _skip_blank(text, index + 1)
+    return lines
+
+
+def _skip_blank(text: str, index: int) -> int:
+    while text[index] in " \t\r\n":  # JSON's whitespace
+        index += 1
+    return index
+
+
+def csljson_problem(path: Path, rel: str, where: str, reason: str) -> Diagnostic:
+    """Pandoc's reading error `Error in $[3].author[0].family: parsing Text failed, expected
+    String, but encountered Number` at the line of entry 3 (0-based in pandoc's path)."""
+    text = path.read_text(encoding="utf-8-sig", errors="replace")
+    match = re.match(r"\$\[(\d+)\](.*)", where)
+    try:
+        items, lines = json.loads(text), entry_lines(text)
+    except (ValueError, IndexError):
+        items, lines = [], []
+    if not match or not isinstance(items, list) or int(match.group(1)) >= len(lines):
+        return Diagnostic(Loc(rel, 1), f"malformed CSL-JSON: {reason}")
+    index = int(match.group(1))
+    item = items[index]
+    key = item.get("id") if isinstance(item, dict) else None
+    name = f" '{key}'" if key is not None else f" #{index + 1}"
+    field = match.group(2).lstrip(".")
+    detail = f" in '{field}'" if field else ""
+    return Diagnostic(Loc(rel, lines[index]), f"malformed entry{name}{detail}: {reason}")
+
 
 # --- checks -------------------------------------------------------------------------------
 
 
 def check_citations(
-    citations: Sequence[CitationRef], bib: Bibliography, *, include_all: bool = False
+    citations: Sequence[CitationRef], bib: Bibliography | None, *, include_all: bool = False
 ) -> list[Diagnostic]:
     """An error for every unknown key where it is cited; a warning for every entry never
-    cited (none when the whole bibliography is printed anyway, `include_all`)."""
+    cited (none when the whole bibliography is printed anyway, `include_all`). Without a
+    bibliography, one error at the first citation naming every cited key."""
+    if bib is None:
+        return _no_bibliography(citations)
     known = dict(bib.keys)
     cited: set[str] = set()
     diagnostics = []
@@ -148,3 +221,10 @@ def check_citations(
     return diagnostics
 
 
+def _no_bibliography(citations: Sequence[CitationRef]) -> list[Diagnostic]:
+    keys = list(dict.fromkeys(item.key for c in citations for item in c.items))
+    if not keys:
+        return []
+    listed = ", ".join(f"'{key}'" for key in keys)
+    what = f"citation of {listed}" if len(keys) == 1 else f"citations of {listed}"
+    return [Diagnostic(citations[0].loc, f"{what} but publication.yaml names no bibliography")]
