@@ -45,8 +45,9 @@ preview: $(BOOTSTRAP) ## serve a chapter with live reload: make preview CHAPTER=
 	@test -n "$(CHAPTER)" || { echo "usage: make preview CHAPTER=2 (a number, slug or file)" >&2; exit 2; }
 	$(IMPRINT) preview $(if $(PORT),--port $(PORT)) $(CHAPTER)
 
-test: $(BOOTSTRAP) ## run the linter and the whole test suite with the real validators
+test: $(BOOTSTRAP) ## run the linter, the type checker and the whole test suite with the real validators
 	$(BIN)/ruff check src tests
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 bench: $(BOOTSTRAP) ## benchmarks: build time and memory per edition; preview save-to-browser p50/p95
