@@ -76,6 +76,9 @@ $(BOOTSTRAP): pyproject.toml
 	@# DAISY Ace for the EPUB checks; it drives Debian's Chromium, so puppeteer downloads none.
 	test -x $(VENV)/ace/node_modules/.bin/ace-cli || PUPPETEER_SKIP_DOWNLOAD=1 npm install \
 	  --prefix $(VENV)/ace --no-audit --no-fund --loglevel=error @daisy/ace-cli@1.4
+	@# citeproc-js, the engine inside Zotero: tests/e2e/test_citeproc_js.py holds imprint's notes to it.
+	test -f $(VENV)/citeproc-js/node_modules/citeproc/package.json || npm install \
+	  --prefix $(VENV)/citeproc-js --no-audit --no-fund --loglevel=error citeproc@2
 	@touch $@
 
 # Installs only what is missing, non-interactively, so a second run installs nothing.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -130,3 +132,109 @@ def test_no_bibliography_names_every_cited_key(tmp_path: Path) -> None:
     assert [str(d) for d in caught.value.diagnostics] == [
         "chapters/01-intro.md:3: citations of 'lo2008axis', 'lukin2018rapprochement' but "
         "publication.yaml names no bibliography"]
+
+
+# --- languages from the entries (issue #13, item 6) ---------------------------------------
+
+LANG_BIB = """\
+@book{hrushevsky1904istoriia,
+  author = {Грушевський, Михайло},
+  title = {Історія України-Руси [History of Ukraine-Rus']},
+  shorttitle = {Історія України-Руси},
+  publisher = {Наукове товариство імени Шевченка},
+  location = {Львів},
+  date = {1904},
+  langid = {ukrainian},
+}
+@book{andric1945most,
+  author = {Андрић, Иво},
+  title = {На Дрини ћуприја [The Bridge on the Drina]},
+  shorttitle = {На Дрини ћуприја},
+  publisher = {Просвета},
+  location = {Београд},
+  date = {1945},
+  langid = {serbian},
+}
+@book{lung2009taiwan,
+  author = {龍, 應台},
+  title = {大江大海一九四九 [Big River, Big Sea: Untold Stories of 1949]},
+  shorttitle = {大江大海一九四九},
+  publisher = {天下雜誌},
+  location = {台北},
+  date = {2009},
+  langid = {chinese-traditional},
+}
+@book{maruyama1952nihon,
+  author = {丸山, 眞男},
+  title = {日本政治思想史研究 [Studies in the Intellectual History of Tokugawa Japan]},
+  shorttitle = {日本政治思想史研究},
+  publisher = {東京大学出版会},
+  location = {東京},
+  date = {1952},
+  langid = {japanese},
+}
+@book{lukin2014povorot,
+  author = {Лукин, Александр},
+  title = {Поворот к Азии [The Pivot to Asia]},
+  publisher = {Весь мир},
+  location = {Москва},
+  date = {2014},
+}
+"""
+
+LANG_CHAPTER = """\
+# Languages
+
+Ukrainian [@hrushevsky1904istoriia, 12]. Serbian [@andric1945most, 7]. Taiwanese
+[@lung2009taiwan, 3]. Japanese [@maruyama1952nihon, 45]. Two at once
+[@hrushevsky1904istoriia, 13; @lukin2014povorot, 5].
+"""
+
+
+def _lang_manuscript(root: Path) -> Path:
+    config = MINIMAL_CONFIG + "bibliography: [references.bib]\n"
+    manuscript = write_manuscript(root, config=config, chapters={
+        "01-intro.md": LANG_CHAPTER, "02-second.md": "# Second\n\nNo citations here.\n"})
+    (manuscript / "references.bib").write_text(LANG_BIB, encoding="utf-8")
+    return manuscript
+
+
+def _langs(html: str) -> dict[str, set[str]]:
+    """lang -> the texts marked with it."""
+    found: dict[str, set[str]] = {}
+    for lang, text in re.findall(r'<span (?:xml:)?lang="([^"]+)"[^>]*>([^<]*)</span>', html):
+        found.setdefault(lang, set()).add(text)
+    return found
+
+
+def test_notes_and_bibliography_take_the_entry_language(tmp_path: Path) -> None:
+    pub = build_publication(_lang_manuscript(tmp_path / "m"), tmp_path / "cache")
+    notes = [_langs(note.html) for note in pub.chapters[0].notes]
+    assert "Михайло Грушевський" in notes[0]["uk"]
+    assert "Иво Андрић" in notes[1]["sr"]
+    assert "大江大海一九四九" in notes[2]["zh-Hant"]
+    assert "日本政治思想史研究" in notes[3]["ja"]
+    # One note, two entries in one script: each run takes its own entry's language; an entry
+    # without langid falls back to the script's guess.
+    assert "Історія України-Руси" in notes[4]["uk"] and "Поворот к Азии" in notes[4]["ru"]
+    entries = {entry.key: _langs(entry.html) for entry in pub.bibliography}
+    assert set(entries["hrushevsky1904istoriia"]) == {"uk"}
+    assert set(entries["andric1945most"]) == {"sr"}
+    assert set(entries["lung2009taiwan"]) == {"zh-Hant"}
+    assert set(entries["maruyama1952nihon"]) == {"ja"}
+    assert set(entries["lukin2014povorot"]) == {"ru"}
+
+
+def test_epub_carries_the_entry_languages(tmp_path: Path) -> None:
+    manuscript = _lang_manuscript(tmp_path / "m")
+    result = run_cli("--manuscript", str(manuscript), "--build", str(tmp_path / "b"), "epub")
+    assert result.returncode == 0, result.stderr
+    with zipfile.ZipFile(tmp_path / "b" / "tiny-report.epub") as archive:
+        xhtml = "".join(archive.read(name).decode() for name in archive.namelist()
+                        if name.endswith(".xhtml"))
+    langs = _langs(xhtml)
+    assert "Михайло Грушевський" in langs["uk"]
+    assert "Иво Андрић" in langs["sr"] and "Андрић, Иво" in langs["sr"]
+    assert "大江大海一九四九" in langs["zh-Hant"]
+    assert "日本政治思想史研究" in langs["ja"]
+    assert "Поворот к Азии" in langs["ru"]

@@ -16,15 +16,32 @@ from bibtexparser.library import Library
 from imprint.book.files import inside_root
 from imprint.book.model import CitationRef, Diagnostic, ImprintError, Loc
 from imprint.book.suggest import did_you_mean
+from imprint.preprocess.cite.languages import bcp47
+
+
+@dataclass(frozen=True)
+class EntryLanguage:
+    """An entry's language, from its `langid`/`language`, and its field values as text (to
+    tell which of the entries a note cites a run of Chinese or Cyrillic comes from)."""
+
+    lang: str  # BCP 47; "" when the entry names none (or one we do not know)
+    text: str
 
 
 @dataclass(frozen=True)
 class Bibliography:
     files: tuple[Path, ...]
     keys: tuple[tuple[str, Loc], ...]  # key -> where it is defined (path relative to root)
+    languages: tuple[tuple[str, EntryLanguage], ...] = ()  # key -> language (every entry)
 
     def loc(self, key: str) -> Loc | None:
         return next((where for k, where in self.keys if k == key), None)
+
+    def language(self, key: str) -> EntryLanguage | None:
+        return next((lang for k, lang in self.languages if k == key), None)
+
+
+_Read = tuple[str, Loc, EntryLanguage]  # an entry read: key, where, language
 
 
 def load_bibliography(files: Sequence[str], root: Path, loc: Loc | None) -> Bibliography:
@@ -35,6 +52,7 @@ def load_bibliography(files: Sequence[str], root: Path, loc: Loc | None) -> Bibl
     problems: list[Diagnostic] = []
     paths: list[Path] = []
     keys: dict[str, Loc] = {}
+    languages: dict[str, EntryLanguage] = {}
     for name in files:
         try:
             path = inside_root(name, root, loc, "bibliography file")
@@ -44,19 +62,20 @@ def load_bibliography(files: Sequence[str], root: Path, loc: Loc | None) -> Bibl
         rel = path.relative_to(root.resolve()).as_posix()
         entries = _read_entries(path, rel, loc, problems)
         paths.append(path)
-        for key, where in entries:
+        for key, where, language in entries:
+            languages.setdefault(key, language)
             first = keys.setdefault(key, where)
             if first is not where:
                 at = f"line {first.line}" if first.path == rel else str(first)
                 problems.append(Diagnostic(where, f"duplicate key '{key}' (first defined at {at})"))
     if problems:
         raise ImprintError(problems)
-    return Bibliography(tuple(paths), tuple(keys.items()))
+    return Bibliography(tuple(paths), tuple(keys.items()), tuple(languages.items()))
 
 
 def _read_entries(
     path: Path, rel: str, loc: Loc | None, problems: list[Diagnostic]
-) -> list[tuple[str, Loc]]:
+) -> list[_Read]:
     if not path.is_file():
         problems.append(Diagnostic(loc, f"bibliography file '{rel}' not found"))
         return []
@@ -69,17 +88,32 @@ def _read_entries(
     return []
 
 
-def _bib_entries(text: str, rel: str, problems: list[Diagnostic]) -> list[tuple[str, Loc]]:
-    entries = []
+def _bib_entries(text: str, rel: str, problems: list[Diagnostic]) -> list[_Read]:
+    entries: list[_Read] = []
     for block in _parse_bibtex(text).blocks:
         where = Loc(rel, (block.start_line or 0) + 1)  # bibtexparser counts lines from 0
         if isinstance(block, bibtexparser.model.DuplicateBlockKeyBlock | bibtexparser.model.Entry):
-            entries.append((block.key, where))
+            language = (_bib_language(block) if isinstance(block, bibtexparser.model.Entry)
+                        else EntryLanguage("", ""))  # a duplicate: an error anyway
+            entries.append((block.key, where, language))
         elif isinstance(block, bibtexparser.model.DuplicateFieldKeyBlock):
             problems.append(_duplicate_fields(block, rel))
         elif isinstance(block, bibtexparser.model.ParsingFailedBlock):
             problems.append(Diagnostic(where, _bib_failure(block, where.line or 1)))
     return entries
+
+
+def _bib_language(entry: bibtexparser.model.Entry) -> EntryLanguage:
+    """biblatex's `langid` (what Better BibTeX exports), else `language`."""
+    fields = {field.key.lower(): str(field.value) for field in entry.fields}
+    name = fields.get("langid") or fields.get("language")
+    return EntryLanguage((bcp47(name) if name else None) or "", " ".join(fields.values()))
+
+
+def _csl_language(item: dict[str, object]) -> EntryLanguage:
+    name = item.get("language")
+    lang = bcp47(name) if isinstance(name, str) else None
+    return EntryLanguage(lang or "", json.dumps(item, ensure_ascii=False))
 
 
 def _bib_failure(block: bibtexparser.model.ParsingFailedBlock, line: int) -> str:
@@ -124,7 +158,7 @@ def _parse_bibtex(text: str) -> Library:
         logger.setLevel(level)
 
 
-def _csljson_entries(text: str, rel: str, problems: list[Diagnostic]) -> list[tuple[str, Loc]]:
+def _csljson_entries(text: str, rel: str, problems: list[Diagnostic]) -> list[_Read]:
     try:
         items = json.loads(text)
     except json.JSONDecodeError as err:
@@ -135,14 +169,14 @@ def _csljson_entries(text: str, rel: str, problems: list[Diagnostic]) -> list[tu
         return []
     ids = _id_lines(text)
     starts = entry_lines(text)
-    entries = []
+    entries: list[_Read] = []
     for number, (item, start) in enumerate(zip(items, starts, strict=True), 1):
         key = item.get("id") if isinstance(item, dict) else None
         if not isinstance(key, str | int) or isinstance(key, bool) or str(key) == "":
             problems.append(Diagnostic(Loc(rel, start), f"malformed entry #{number}: no 'id'"))
             continue
         queue = ids.get(str(key), [])
-        entries.append((str(key), Loc(rel, queue.pop(0) if queue else start)))
+        entries.append((str(key), Loc(rel, queue.pop(0) if queue else start), _csl_language(item)))
     return entries
 
 

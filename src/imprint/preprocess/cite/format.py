@@ -31,7 +31,7 @@ import pypandoc
 
 from imprint.book import markup
 from imprint.book.model import BibEntry, CitationRef, CiteItem, Diagnostic, ImprintError, Loc
-from imprint.preprocess.cite import langspans, pandoc_ast, text
+from imprint.preprocess.cite import bibliography, langspans, languages, pandoc_ast, text
 from imprint.preprocess.cite.bibliography import (
     Bibliography,
     check_citations,
@@ -118,7 +118,7 @@ def format_citations(
             citations, footnote_numbers, style.is_note_style, lang, include_all
         )
         output = _run_pandoc(document, bib, style, len(order))
-        result = _converted(output, citations, order, style.is_note_style)
+        result = _converted(output, citations, order, style.is_note_style, bib)
         _write_cache(cache_dir, key, result)
     return _formatted(result, citations)
 
@@ -343,21 +343,27 @@ def _walk(nodes: Any) -> Iterator[Node]:
 
 
 def _converted(
-    output: dict[str, Any], citations: Sequence[CitationRef], order: list[int], note_style: bool
+    output: dict[str, Any],
+    citations: Sequence[CitationRef],
+    order: list[int],
+    note_style: bool,
+    bib: Bibliography,
 ) -> dict[str, Any]:
     """Pandoc's output as the XHTML of each citation (in `citations` order: [inline, note])
     and of each bibliography entry ([key, html]), with pandoc's warnings: JSON, for the
-    cache."""
+    cache. Chinese and Cyrillic runs take the language of the entries cited."""
     texts: list[list[str | None]] = [["", None] for _ in citations]
     for index, inlines in zip(order, output["cites"], strict=True):
+        langs = _languages(bib, [item.key for item in citations[index].items])
         if note_style and not citations[index].in_footnote:
             rest, notes = split_notes(inlines)
-            note = wrap_scripts(blocks_to_html(notes[0])) if notes else None
-            texts[index] = [_inline_html(rest), note]
+            note = wrap_scripts(blocks_to_html(notes[0]), langs) if notes else None
+            texts[index] = [_inline_html(rest, langs), note]
         else:
-            texts[index] = [_inline_html(inlines), None]
+            texts[index] = [_inline_html(inlines, langs), None]
     entries = [
-        [key, wrap_scripts(blocks_to_html(blocks))] for key, blocks in output["bibliography"]
+        [key, wrap_scripts(blocks_to_html(blocks), _languages(bib, [key]))]
+        for key, blocks in output["bibliography"]
     ]
     return {"texts": texts, "bibliography": entries, "warnings": output["warnings"]}
 
@@ -375,8 +381,14 @@ def _formatted(result: dict[str, Any], citations: Sequence[CitationRef]) -> Form
     return Formatted(texts, entries, warnings)
 
 
-def _inline_html(inlines: list[Node]) -> str:
-    return wrap_scripts(inlines_to_html(strip_spaces(inlines)))
+def _inline_html(inlines: list[Node], langs: langspans.Languages) -> str:
+    return wrap_scripts(inlines_to_html(strip_spaces(inlines)), langs)
+
+
+def _languages(bib: Bibliography, keys: Sequence[str]) -> list[tuple[str, str]]:
+    """(lang, text) of the entries `keys`, in citation order ("" for no language named)."""
+    found = (bib.language(key) for key in dict.fromkeys(keys))
+    return [(language.lang, language.text) for language in found if language is not None]
 
 
 def _missing_keys(citations: Sequence[CitationRef], missing: set[str]) -> list[Diagnostic]:
@@ -434,7 +446,8 @@ def _code_digest() -> str:
     """The source of the modules that shape the cached XHTML: an edit to any of them (the
     script runs of `langspans`, say) must not be hidden by an old cached result."""
     digest = hashlib.sha256()
-    for module in (sys.modules[__name__], text, pandoc_ast, langspans, markup):
+    modules = (sys.modules[__name__], text, pandoc_ast, langspans, languages, bibliography, markup)
+    for module in modules:
         digest.update(Path(module.__file__ or "").read_bytes())
     return digest.hexdigest()
 
