@@ -18,7 +18,11 @@ CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]
-START_TIMEOUT = 60.0  # seconds: the first build runs pandoc once
+# Ceilings, not expectations: each wait ends on its event (the address printed, the process
+# exited), so a generous ceiling costs nothing when the machine is fast and keeps a loaded
+# machine (make -j, a CI neighbour) from failing a test that would have passed.
+START_TIMEOUT = 120.0  # seconds: the first build runs pandoc once
+STOP_TIMEOUT = 60.0  # seconds for Ctrl-C to stop the server; it normally takes ~0.1 s
 
 
 @dataclass
@@ -57,7 +61,7 @@ def start_preview(manuscript: Path, build: Path, chapter: str, *extra: str,
     return Preview(process, line, log)
 
 
-def stop_preview(process: subprocess.Popen[str], timeout: float = 10.0) -> int:
+def stop_preview(process: subprocess.Popen[str], timeout: float = STOP_TIMEOUT) -> int:
     """Ctrl-C, as an author would; kill only if that fails, so no process is left behind."""
     if process.poll() is None:
         process.send_signal(signal.SIGINT)

@@ -21,7 +21,11 @@ from imprint.book.model import Chapter, Publication
 from imprint.pipeline import build_publication
 
 CHAPTER_FILE = "chapters/03-arms.md"
-RELOAD_TIMEOUT = 10_000  # ms; a save normally shows in well under a second
+# A ceiling, not an expectation (a save normally shows in ~0.1 s): every wait ends on its
+# event, and a loaded machine must not fail a test that would pass on an idle one. Playwright's
+# own defaults (5 s for `expect`, 30 s for the page) are raised to it in the `page` fixture.
+RELOAD_TIMEOUT = 60_000  # ms
+HTTP_TIMEOUT = 60  # seconds
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +60,11 @@ def page(preview: Preview) -> Iterator[Page]:
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright)
         try:
-            yield browser.new_page(viewport={"width": 1100, "height": 900})
+            page = browser.new_page(viewport={"width": 1100, "height": 900})
+            page.set_default_timeout(RELOAD_TIMEOUT)
+            page.set_default_navigation_timeout(RELOAD_TIMEOUT)
+            expect.set_options(timeout=RELOAD_TIMEOUT)
+            yield page
         finally:
             browser.close()
 
@@ -167,7 +175,7 @@ def test_a_cross_reference_opens_the_other_chapter_s_preview(page: Page, preview
 
 def raw_get(preview: Preview, path: str, host: str = "127.0.0.1") -> int:
     """Send `path` byte for byte: a browser or URL library would normalise `..` away."""
-    connection = http.client.HTTPConnection("127.0.0.1", preview.port, timeout=10)
+    connection = http.client.HTTPConnection("127.0.0.1", preview.port, timeout=HTTP_TIMEOUT)
     try:
         connection.putrequest("GET", path, skip_host=True, skip_accept_encoding=True)
         connection.putheader("Host", f"{host}:{preview.port}")

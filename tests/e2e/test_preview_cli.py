@@ -30,14 +30,16 @@ def test_a_taken_port_moves_to_the_next_and_ctrl_c_stops_cleanly(manuscript: Pat
             assert first.port == port and second.port > port
             assert second.url.endswith("/chapters/second")
             # An open event stream (a browser tab) must not keep the server from stopping.
-            stream = http.client.HTTPConnection("127.0.0.1", first.port, timeout=10)
+            stream = http.client.HTTPConnection("127.0.0.1", first.port, timeout=60)
             stream.request("GET", "/_events")
             response = stream.getresponse()
             assert response.getheader("Content-Type") == "text/event-stream"
             received = b""
             while b"event: change" not in received:  # the current version, sent at once
-                received += response.read1(4096)
-            assert stop_preview(first.process, timeout=5) == 0
+                chunk = response.read1(4096)
+                assert chunk, f"the event stream ended early: {received!r}"
+                received += chunk
+            assert stop_preview(first.process) == 0
             stream.close()
             with socket.socket() as again:  # nothing listens there any more
                 again.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server

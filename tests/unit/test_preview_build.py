@@ -52,13 +52,13 @@ def test_waiting_for_a_change_wakes_on_the_change_or_on_close(manuscript: Path,
                                                               tmp_path: Path) -> None:
     state = PreviewState(manuscript, tmp_path / "build")
     seen: list[int] = []
-    waiter = threading.Thread(target=lambda: seen.append(state.wait(0, 10).serial))
+    waiter = threading.Thread(target=lambda: seen.append(state.wait(0, 60).serial))
     waiter.start()
     state.touch()
-    waiter.join(5)
+    waiter.join(60)
     assert seen == [1]
     state.close()
-    assert state.wait(1, 10).serial == 1  # returns at once once closed
+    assert state.wait(1, 60).serial == 1  # returns at once once closed
 
 
 def page_of(manuscript: Path, tmp_path: Path, slug: str,

@@ -19,6 +19,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.reader import ReaderError
 
+from imprint.book.files import decode_utf8, refusal
 from imprint.book.model import (
     Author,
     ChapterSpec,
@@ -194,10 +195,9 @@ def load_config(root: Path) -> Metadata:
     path = root / CONFIG_NAME
     if not path.is_file():
         raise ImprintError.at(Loc(CONFIG_NAME), f"no {CONFIG_NAME} in {root}")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise ImprintError.at(Loc(CONFIG_NAME), "not valid UTF-8") from None
+    text, not_utf8 = decode_utf8(path.read_bytes(), CONFIG_NAME)
+    if not_utf8:  # nothing after it can be trusted to be what the author wrote
+        raise ImprintError(not_utf8)
     try:
         tree = YAML(typ="rt").load(text)
     except MarkedYAMLError as error:
@@ -226,19 +226,15 @@ def _check_values(checker: _Checker, tree: CommentedMap, data: dict[str, Any], r
         checker.fail(checker.loc(tree, "language"), "'language' must be a BCP 47 tag like en-US")
     for loc, chapter in data["chapters"] or []:
         file = chapter["file"]
-        if file and not _inside(root, file):
-            checker.fail(loc, f"chapter file '{file}' does not exist")
+        why = file and refusal(root, file)
+        if why:
+            checker.fail(loc, f"chapter file '{file}' {why}")
     for index, file in enumerate(data["bibliography"]):
-        if not _inside(root, file):
+        why = refusal(root, file)
+        if why:
             where = checker.loc(tree["bibliography"], index) if isinstance(
                 tree["bibliography"], CommentedSeq) else checker.loc(tree, "bibliography")
-            checker.fail(where, f"bibliography file '{file}' does not exist")
-
-
-def _inside(root: Path, relative: str) -> bool:
-    """True when `relative` names an existing file inside `root` (after resolving links)."""
-    target = (root / relative).resolve()
-    return target.is_file() and target.is_relative_to(root.resolve())
+            checker.fail(where, f"bibliography file '{file}' {why}")
 
 
 def _to_metadata(data: dict[str, Any]) -> Metadata:

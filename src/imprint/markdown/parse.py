@@ -4,7 +4,6 @@ located. markdown-it's tokens and its `env` stay inside this stage: what leaves 
 from __future__ import annotations
 
 import hashlib
-import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +14,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import YAMLError
 
+from imprint.book.files import decode_utf8
 from imprint.book.model import ChapterSpec, CiteItem, Diagnostic, Loc
 from imprint.markdown.checks import (
     control_characters,
@@ -59,13 +59,8 @@ def parse_chapter(root: Path, spec: ChapterSpec, data: bytes | None = None) -> P
     path = spec.file
     if data is None:
         data = (root / path).read_bytes()
-    try:
-        # Decoded as read_text() would: UTF-8 with universal newlines.
-        text = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8").read()
-    except UnicodeDecodeError:
-        text, bad = "", [Diagnostic(Loc(path, 1), "not valid UTF-8")]
-    else:
-        bad = []
+    text, not_utf8 = decode_utf8(data, path)
+    bad = [not_utf8] if not_utf8 else []
     bad += control_characters(text, path)
     env: dict[str, Any] = {"path": path}
     tokens = parser().parse(text, env)

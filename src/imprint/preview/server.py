@@ -15,6 +15,8 @@ import contextlib
 import errno
 import json
 import mimetypes
+import socket
+import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -27,7 +29,14 @@ from imprint.preview.state import PreviewState
 
 HOST = "127.0.0.1"
 PORT_ATTEMPTS = 20  # "if the port is taken, the next free one", within reason
-KEEPALIVE = 15.0  # seconds between comments on an idle event stream, to notice closed tabs
+KEEPALIVE = 15.0  # seconds between comments on an idle event stream
+# How often an idle event stream looks whether its tab is still there: a change wakes it at
+# once; this only bounds how long a closed tab's thread lingers.
+CLIENT_CHECK = 1.0
+# Connections the kernel accepts for us while the server thread catches up (the kernel caps it
+# at net.core.somaxconn). Python's default, 5, makes the rest of 300 tabs opened at once
+# (a browser restoring its session) wait on TCP's SYN retries: 1, 3, 7, 15, 31 s...
+LISTEN_BACKLOG = 1024
 SECURITY_HEADERS = (
     ("X-Content-Type-Options", "nosniff"),
     ("Referrer-Policy", "no-referrer"),
@@ -50,6 +59,7 @@ class Site:
 
 class PreviewServer(ThreadingHTTPServer):
     daemon_threads = True  # an open event stream must never keep the process alive
+    request_queue_size = LISTEN_BACKLOG
 
     def __init__(self, port: int, site: Site) -> None:
         super().__init__((HOST, port), PreviewHandler)
@@ -136,22 +146,38 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self._send(200, path.read_bytes(), kind, cache="no-cache")
 
     def _events(self, state: PreviewState) -> None:
+        """One `change` event now and one per rebuild, until the tab goes or the server stops:
+        the thread ends within CLIENT_CHECK of the tab closing, not at the next failed write."""
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
         self.wfile.write(b"retry: 500\n\n")  # reconnect fast after a server restart
         serial = None
-        while not state.closed:
-            snapshot = state.snapshot() if serial is None else state.wait(serial, KEEPALIVE)
+        quiet_since = time.monotonic()
+        while not state.closed and not self._client_gone():
+            snapshot = state.snapshot() if serial is None else state.wait(serial, CLIENT_CHECK)
             if state.closed:
                 break
-            if snapshot.serial == serial:
-                self.wfile.write(b": keep-alive\n\n")
+            if snapshot.serial != serial:
+                serial = snapshot.serial
+                data = json.dumps({"boot": state.boot, "serial": serial})
+                self.wfile.write(f"event: change\ndata: {data}\n\n".encode())
+            elif time.monotonic() - quiet_since < KEEPALIVE:
                 continue
-            serial = snapshot.serial
-            data = json.dumps({"boot": state.boot, "serial": serial})
-            self.wfile.write(f"event: change\ndata: {data}\n\n".encode())
+            else:
+                self.wfile.write(b": keep-alive\n\n")
+            quiet_since = time.monotonic()
+
+    def _client_gone(self) -> bool:
+        """A closed tab closes its socket: it reads as end-of-file (or fails) at once. An event
+        stream's client sends nothing else, so anything readable but empty means it left."""
+        try:  # a peek without waiting (select() would fail on descriptors above 1023)
+            return not self.connection.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT)
+        except BlockingIOError:  # nothing to read: still there
+            return False
+        except OSError:
+            return True
 
     def _redirect(self, location: str) -> None:
         self.send_response(302)
