@@ -125,6 +125,9 @@ def test_sample_pdf_prints_no_stray_comma_and_keeps_citation_spaces(sample_pdf: 
     assert not re.findall(r"[.;:!?’”],\d", text)
     assert not re.findall(r"[a-z,;][A-Z][a-z]+\d", text)  # "relationship,Lo33"
     assert "In his study of the relationship, Lo33 notes" in text
+    # `contingencies [@a].[^b]`: the full stop moves before the first call, which leaves the
+    # two calls side by side, so they are separated ("5051" was printed).
+    assert "considerable relevance to other contingencies.50,51" in text
 
 
 def test_no_note_call_starts_a_line(sample_pdf: Path, tmp_path: Path) -> None:

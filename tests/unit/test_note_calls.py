@@ -35,6 +35,8 @@ def text_of(tmp_path: Path, body: str) -> str:
     ("@lo2008's book.", "Bobo Lo^1’s book."),
     ("Holds.[@lo2008] @lo2008 argues.", "Holds.^1 Lo^2 argues."),
     ("Agree [@lo2008] [@lo2008, 3].", "Agree.^1,^2"),
+    ("Claim [@lo2008].[^a]\n\n[^a]: A.", "Claim.^1,^2"),
+    ("Claim [@lo2008], and.[^a]\n\n[^a]: A.", "Claim,^1 and.^2"),
     ("@lo2008 [45] argues.", "Bobo Lo^1 argues."),
     ("Text.[^a] [^b] And.[^c] More.\n\n[^a]: A.\n\n[^b]: B.\n\n[^c]: C.",
      "Text.^1,^2 And.^3 More."),

@@ -41,7 +41,7 @@ def plan_calls(tokens: Sequence[Token], is_call: Callable[[Token], bool],
     for index, token in enumerate(tokens):
         if not is_call(token):
             continue
-        before = _previous(tokens, index)
+        before = _previous(tokens, index, plan)
         after_call = before is not None and is_call(tokens[before])
         if before is not None and after_call and is_bare(token):
             plan.separated.add(index)
@@ -57,12 +57,17 @@ def is_blank(token: Token) -> bool:
     return token.type == "softbreak" or (token.type == "text" and not token.content.strip())
 
 
-def _previous(tokens: Sequence[Token], index: int) -> int | None:
-    """Index of the token before `index`, skipping white space only."""
+def _previous(tokens: Sequence[Token], index: int, plan: CallPlan) -> int | None:
+    """Index of the token before `index`, skipping white space only, and text whose every
+    character moved before an earlier call (`[@a].[^1]`: the calls then stand side by side)."""
     at = index - 1
-    while at >= 0 and is_blank(tokens[at]):
+    while at >= 0 and (is_blank(tokens[at]) or _moved_away(tokens[at], at, plan)):
         at -= 1
     return at if at >= 0 else None
+
+
+def _moved_away(token: Token, index: int, plan: CallPlan) -> bool:
+    return token.type == "text" and not token.content[plan.skip.get(index, 0):]
 
 
 def _strip_space_before(tokens: Sequence[Token], index: int, plan: CallPlan) -> None:
