@@ -42,7 +42,7 @@ def build_publication(
     if bib is not None:
         formatted = format_citations(
             numbering.citations, numbering.footnote_numbers, bib, style, meta.language,
-            cache_dir, include_all=meta.bibliography_all,
+            cache_dir, include_all=meta.bibliography_all, sort=meta.bibliography_sort,
         )
     return Publication(
         root=root,

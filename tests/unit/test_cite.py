@@ -162,10 +162,12 @@ EXPECTED_IBID = {
 # CMOS 18 bibliography (14.x): "Last, First. *Title*. Publisher, Year." with no place; an
 # article "Last, First. “Title.” *Journal* volume, no. issue (year): pages. DOI URL." with the
 # journal's initial "The" dropped (14.172: done in the data); a chapter "In *Book*, edited by
-# Editor. Publisher, Year." (the 18th-edition style prints no chapter page range). Sorted by
-# the style: Latin-script authors alphabetically, then Cyrillic, then Han (by code point:
-# 中 U+4E2D before 冯 U+51AF; CMOS would alphabetise non-Latin entries by romanisation).
-EXPECTED_BIBLIOGRAPHY = (
+# Editor. Publisher, Year." (the 18th-edition style prints no chapter page range). The style
+# sorts Latin-script authors alphabetically, then Cyrillic, then Han (by code point: 中 U+4E2D
+# before 冯 U+51AF) -- `bibliography-sort: style`; imprint's default, `romanized`, files the
+# Chinese and Russian entries under their romanised names (冯 Feng, Лукин Lukin, 中华人民共和国…
+# Zhonghua), as an English-language reader looks for them (EXPECTED_BIBLIOGRAPHY).
+STYLE_BIBLIOGRAPHY = (
     BibEntry(
         "gabuev2016friends",
         "Gabuev, Alexander. <em>Friends with Benefits? Russian-Chinese Relations After the Ukraine "
@@ -204,6 +206,11 @@ EXPECTED_BIBLIOGRAPHY = (
         f"and Prospects].” <em>{ZH('现代国际关系')}</em>, no. 3 (2019): 1–10.",
     ),
 )
+_BY_KEY = {entry.key: entry for entry in STYLE_BIBLIOGRAPHY}
+EXPECTED_BIBLIOGRAPHY = tuple(_BY_KEY[key] for key in (
+    "feng2019relations", "gabuev2016friends", "korolev2016systemic", "lo2008axis",
+    "lukin2014povorot", "wishnick2010strategic", "scio2015strategy",
+))
 UNCITED = BibEntry(
     "yan2019leadership",
     "Yan, Xuetong. <em>Leadership and the Rise of Great Powers</em>. Princeton University "
@@ -309,7 +316,7 @@ def test_chicago_author_date_has_no_notes(root: Path, bib_file: str) -> None:
     formatted = run(root, bib_file, "chicago-author-date")
     texts = [text for _, text in formatted.citations]
     assert texts == [CitationText(EXPECTED_AUTHOR_DATE[i], None) for i in range(1, 18)]
-    assert formatted.bibliography[2] == BibEntry(
+    assert formatted.bibliography[3] == BibEntry(
         "lo2008axis",
         "Lo, Bobo. 2008. <em>Axis of Convenience: Moscow, Beijing, and the New Geopolitics</em>. "
         "Brookings Institution Press.",
@@ -318,11 +325,16 @@ def test_chicago_author_date_has_no_notes(root: Path, bib_file: str) -> None:
 
 def test_include_all_adds_uncited_entries(root: Path) -> None:
     formatted = run(root, "fixture.bib", "chicago-notes-bibliography", include_all=True)
-    assert formatted.bibliography == (
-        *EXPECTED_BIBLIOGRAPHY[:4],
-        UNCITED,
-        *EXPECTED_BIBLIOGRAPHY[4:],
-    )
+    assert formatted.bibliography == (*EXPECTED_BIBLIOGRAPHY[:6], UNCITED, EXPECTED_BIBLIOGRAPHY[6])
+
+
+@pytest.mark.parametrize("bib_file", ["fixture.bib", "fixture.json"])
+def test_bibliography_sort_style_keeps_the_styles_order(root: Path, bib_file: str) -> None:
+    formatted = run(root, bib_file, "chicago-notes-bibliography", sort="style")
+    assert formatted.bibliography == STYLE_BIBLIOGRAPHY
+    include_all = run(root, "fixture.bib", "chicago-notes-bibliography", include_all=True,
+                      sort="style")
+    assert include_all.bibliography == (*STYLE_BIBLIOGRAPHY[:4], UNCITED, *STYLE_BIBLIOGRAPHY[4:])
 
 
 def test_whole_bibliography_without_citations(root: Path) -> None:

@@ -69,6 +69,9 @@ SCHEMA: dict[str, Field] = {
     "bibliography": Field("strlist", required=False, default=()),
     "citation-style": Field("str", required=False, default="chicago-notes-bibliography"),
     "bibliography-all": Field("bool", required=False, default=False),
+    "bibliography-sort": Field(
+        "choice", required=False, default="romanized", choices=("romanized", "style")
+    ),
     "notes": Field("choice", required=False, default="endnotes", choices=("endnotes", "footnotes")),
     "colophon": Field("str", required=False, default=""),
     # Who certified the EPUB against WCAG; without it the EPUB claims no conformance.
@@ -256,6 +259,7 @@ def _to_metadata(data: dict[str, Any]) -> Metadata:
         bibliography=tuple(data["bibliography"]),
         citation_style=data["citation-style"],
         bibliography_all=data["bibliography-all"],
+        bibliography_sort=data["bibliography-sort"],
         notes=data["notes"],
         colophon=data["colophon"],
         certified_by=data["accessibility-certified-by"],

@@ -98,6 +98,7 @@ class Metadata:
     bibliography: tuple[str, ...] = ()
     citation_style: str = "chicago-notes-bibliography"
     bibliography_all: bool = False
+    bibliography_sort: str = "romanized"  # or "style": the CSL style's own order
     notes: NotesMode = "endnotes"
     colophon: str = ""
     certified_by: str = ""  # who certified the EPUB's accessibility; "" claims nothing

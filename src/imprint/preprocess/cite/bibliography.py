@@ -17,6 +17,7 @@ from imprint.book.files import inside_root
 from imprint.book.model import CitationRef, Diagnostic, ImprintError, Loc
 from imprint.book.suggest import did_you_mean
 from imprint.preprocess.cite.languages import bcp47
+from imprint.preprocess.cite.romanize import SortData
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class Bibliography:
     files: tuple[Path, ...]
     keys: tuple[tuple[str, Loc], ...]  # key -> where it is defined (path relative to root)
     languages: tuple[tuple[str, EntryLanguage], ...] = ()  # key -> language (every entry)
+    sort_data: tuple[tuple[str, SortData], ...] = ()  # key -> first name, year, title
 
     def loc(self, key: str) -> Loc | None:
         return next((where for k, where in self.keys if k == key), None)
@@ -40,8 +42,12 @@ class Bibliography:
     def language(self, key: str) -> EntryLanguage | None:
         return next((lang for k, lang in self.languages if k == key), None)
 
+    def sort_fields(self) -> dict[str, SortData]:
+        return dict(self.sort_data)
 
-_Read = tuple[str, Loc, EntryLanguage]  # an entry read: key, where, language
+
+_Read = tuple[str, Loc, EntryLanguage, SortData]  # an entry read: key, where, language, sort
+_NAME_FIELDS = ("author", "editor")
 
 
 def load_bibliography(files: Sequence[str], root: Path, loc: Loc | None) -> Bibliography:
@@ -53,6 +59,7 @@ def load_bibliography(files: Sequence[str], root: Path, loc: Loc | None) -> Bibl
     paths: list[Path] = []
     keys: dict[str, Loc] = {}
     languages: dict[str, EntryLanguage] = {}
+    sort_data: dict[str, SortData] = {}
     for name in files:
         try:
             path = inside_root(name, root, loc, "bibliography file")
@@ -62,15 +69,17 @@ def load_bibliography(files: Sequence[str], root: Path, loc: Loc | None) -> Bibl
         rel = path.relative_to(root.resolve()).as_posix()
         entries = _read_entries(path, rel, loc, problems)
         paths.append(path)
-        for key, where, language in entries:
+        for key, where, language, sort in entries:
             languages.setdefault(key, language)
+            sort_data.setdefault(key, sort)
             first = keys.setdefault(key, where)
             if first is not where:
                 at = f"line {first.line}" if first.path == rel else str(first)
                 problems.append(Diagnostic(where, f"duplicate key '{key}' (first defined at {at})"))
     if problems:
         raise ImprintError(problems)
-    return Bibliography(tuple(paths), tuple(keys.items()), tuple(languages.items()))
+    return Bibliography(tuple(paths), tuple(keys.items()), tuple(languages.items()),
+                        tuple(sort_data.items()))
 
 
 def _read_entries(
@@ -93,9 +102,11 @@ def _bib_entries(text: str, rel: str, problems: list[Diagnostic]) -> list[_Read]
     for block in _parse_bibtex(text).blocks:
         where = Loc(rel, (block.start_line or 0) + 1)  # bibtexparser counts lines from 0
         if isinstance(block, bibtexparser.model.DuplicateBlockKeyBlock | bibtexparser.model.Entry):
-            language = (_bib_language(block) if isinstance(block, bibtexparser.model.Entry)
-                        else EntryLanguage("", ""))  # a duplicate: an error anyway
-            entries.append((block.key, where, language))
+            if isinstance(block, bibtexparser.model.Entry):
+                language, sort = _bib_language(block), _bib_sort(block)
+            else:  # a duplicate: an error anyway
+                language, sort = EntryLanguage("", ""), ("", "", "", "")
+            entries.append((block.key, where, language, sort))
         elif isinstance(block, bibtexparser.model.DuplicateFieldKeyBlock):
             problems.append(_duplicate_fields(block, rel))
         elif isinstance(block, bibtexparser.model.ParsingFailedBlock):
@@ -108,6 +119,70 @@ def _bib_language(entry: bibtexparser.model.Entry) -> EntryLanguage:
     fields = {field.key.lower(): str(field.value) for field in entry.fields}
     name = fields.get("langid") or fields.get("language")
     return EntryLanguage((bcp47(name) if name else None) or "", " ".join(fields.values()))
+
+
+def _bib_sort(entry: bibtexparser.model.Entry) -> SortData:
+    """The first author's (else editor's) family and given names, the year and the title,
+    braces dropped: `{冯, 玉军}` -> (冯, 玉军); `{{Office of …}}` (an organisation) -> family."""
+    fields = {field.key.lower(): str(field.value) for field in entry.fields}
+    names = next((fields[name] for name in _NAME_FIELDS if fields.get(name)), "")
+    family, given = _first_bib_name(names)
+    year = re.search(r"\d{4}", fields.get("date") or fields.get("year") or "")
+    return (family, given, year.group(0) if year else "", _unbrace(fields.get("title", "")))
+
+
+def _first_bib_name(names: str) -> tuple[str, str]:
+    depth, parts, start = 0, [], 0
+    for index, char in enumerate(names):
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth == 0 and names.startswith(" and ", index):
+            parts.append(names[start:index])
+            start = index + 5
+    name = (parts[0] if parts else names[start:]).strip()
+    if name.startswith("{") and name.endswith("}") and _depth_zero_at_end(name):
+        return _unbrace(name), ""  # an organisation, or a name kept as written
+    depth, commas = 0, []
+    for index, char in enumerate(name):
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth == 0 and char == ",":
+            commas.append(index)
+    if commas:
+        return _unbrace(name[: commas[0]]), _unbrace(name[commas[-1] + 1 :])
+    words = name.split()
+    return (_unbrace(words[-1]), _unbrace(" ".join(words[:-1]))) if words else ("", "")
+
+
+def _depth_zero_at_end(name: str) -> bool:
+    """Whether the brace opening `name` closes at its end (`{A B}`, not `{A} {B}`)."""
+    depth = 0
+    for index, char in enumerate(name):
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth == 0:
+            return index == len(name) - 1
+    return False
+
+
+def _unbrace(text: str) -> str:
+    return " ".join(text.replace("{", "").replace("}", "").split())
+
+
+def _csl_sort(item: dict[str, object]) -> SortData:
+    names = next((item[name] for name in _NAME_FIELDS if item.get(name)), [])
+    first = names[0] if isinstance(names, list) and names else {}
+    first = first if isinstance(first, dict) else {}
+    family = str(first.get("family") or first.get("literal") or "")
+    given = str(first.get("given") or "")
+    issued = item.get("issued")
+    year = ""
+    if isinstance(issued, dict):
+        parts = issued.get("date-parts")
+        if isinstance(parts, list) and parts and isinstance(parts[0], list) and parts[0]:
+            year = str(parts[0][0])
+        elif isinstance(issued.get("raw"), str):
+            found = re.search(r"\d{4}", str(issued["raw"]))
+            year = found.group(0) if found else ""
+    title = item.get("title")
+    return (family, given, year, title if isinstance(title, str) else "")
 
 
 def _csl_language(item: dict[str, object]) -> EntryLanguage:
@@ -176,7 +251,8 @@ def _csljson_entries(text: str, rel: str, problems: list[Diagnostic]) -> list[_R
             problems.append(Diagnostic(Loc(rel, start), f"malformed entry #{number}: no 'id'"))
             continue
         queue = ids.get(str(key), [])
-        entries.append((str(key), Loc(rel, queue.pop(0) if queue else start), _csl_language(item)))
+        entries.append((str(key), Loc(rel, queue.pop(0) if queue else start),
+                        _csl_language(item), _csl_sort(item)))
     return entries
 
 
