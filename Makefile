@@ -25,7 +25,7 @@ BOOTSTRAP := $(VENV)/.bootstrapped
 
 .DELETE_ON_ERROR:
 .DEFAULT_GOAL := help
-.PHONY: help pdf pdf-press epub all check preview test bench lint clean bootstrap system-deps
+.PHONY: help pdf pdf-press epub all check preview test fuzz bench lint clean bootstrap system-deps
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
@@ -49,6 +49,10 @@ test: $(BOOTSTRAP) ## run the linter, the type checker and the whole test suite 
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy
 	$(BIN)/pytest
+
+fuzz: $(BOOTSTRAP) ## grammar fuzzing: 10,000 generated manuscripts through check, pdf and epub
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest tests/fuzz/test_fuzz_editions.py -p no:cacheprovider \
+	  --hypothesis-show-statistics
 
 bench: $(BOOTSTRAP) ## benchmarks: build time and memory per edition; preview save-to-browser p50/p95
 	$(BIN)/python -m tests.bench.bench_build

@@ -23,7 +23,9 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 def control_characters(text: str, path: str) -> list[Diagnostic]:
     """One error per line holding a control character, naming the first one."""
     problems = []
-    for number, line in enumerate(text.splitlines(), 1):
+    # Lines as the parser counts them: str.splitlines would also break at U+000B, U+000C,
+    # U+001C-U+001E and U+0085, and so drop the very characters this looks for.
+    for number, line in enumerate(re.split(r"\r\n?|\n", text), 1):
         match = _CONTROL.search(line)
         if match:
             code = f"U+{ord(match.group()):04X}"

@@ -1,7 +1,7 @@
 """What the EPUB changes in the rendered HTML of its documents, as tree transforms: links to
 an id in another file name that file, `xml:lang` stands beside every `lang` (the EPUB is XML,
-and some reading systems read only `xml:lang`), and the manuscript's images are found under
-the package's `assets/` folder."""
+and some reading systems read only `xml:lang`), a right-to-left `lang` brings `dir="rtl"`, and
+the manuscript's images are found under the package's `assets/` folder."""
 
 from __future__ import annotations
 
@@ -37,6 +37,7 @@ def finish(name: str, owner: dict[str, str], assets: dict[str, str]) -> Transfor
         for element in elements(fragment):
             _relocate(element, assets.get)
             _xml_lang(element)
+            _direction(element)
 
     return apply
 
@@ -46,6 +47,26 @@ def _relocate(element: Node, place: Callable[[str], str | None]) -> None:
     target = place(src) if src is not None else None
     if target is not None:
         element.set("src", target)
+
+
+# Languages written right to left (their primary subtag): a passage in one gets dir="rtl",
+# so a reading system orders it, and the punctuation at its edges, right to left.
+RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ps", "sd", "syr", "ug",
+                           "ur", "yi"})
+
+
+def _direction(element: Node) -> None:
+    """`dir="rtl"` on an element whose own `lang` is a right-to-left language (a script subtag
+    says otherwise: `az-Arab` is, `ar-Latn` is not)."""
+    lang = element.get("lang")
+    if not lang or element.get("dir") is not None:
+        return
+    subtags = lang.lower().split("-")
+    scripts = [tag for tag in subtags[1:] if len(tag) == 4 and tag.isalpha()]
+    rtl = (scripts[0] in {"arab", "hebr", "syrc", "thaa", "nkoo", "adlm", "rohg"} if scripts
+           else subtags[0] in RTL_LANGUAGES)
+    if rtl:
+        element.set("dir", "rtl")
 
 
 def _xml_lang(element: Node) -> None:

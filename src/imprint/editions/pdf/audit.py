@@ -7,6 +7,8 @@ and draws a missing glyph as .notdef with only a log line. We read its layout to
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 
 from weasyprint.document import Document
@@ -80,10 +82,17 @@ def glyph_diagnostics(pub: Publication, missing: list[MissingGlyph]) -> list[Dia
     sources = {c.slug: c.source for c in pub.chapters}
     return [
         Diagnostic(_line_of(pub, sources.get(m.chapter), m.character),
-                   f"character '{m.character}' (U+{ord(m.character):04X}) has no glyph in the "
+                   f"character {_shown(m.character)}(U+{ord(m.character):04X}) has no glyph in the "
                    "house fonts; it would not print")
         for m in missing
     ]
+
+
+def _shown(character: str) -> str:
+    """The character quoted, unless it would break or garble the message's one line."""
+    if unicodedata.category(character) in ("Cc", "Zl", "Zp"):  # controls, U+2028, U+2029
+        return ""
+    return f"'{character}' "
 
 
 def _line_of(pub: Publication, source: Loc | None, character: str) -> Loc | None:
@@ -91,7 +100,8 @@ def _line_of(pub: Publication, source: Loc | None, character: str) -> Loc | None
     if source is None:
         return None
     try:
-        lines = (pub.root / source.path).read_text(encoding="utf-8").splitlines()
+        text = (pub.root / source.path).read_text(encoding="utf-8")
+        lines = re.split(r"\r\n?|\n", text)  # as the parser counts lines
     except OSError:
         return source
     return Loc(source.path, next((n for n, ln in enumerate(lines, 1) if character in ln), 1))
