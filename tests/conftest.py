@@ -61,6 +61,24 @@ Text of the second chapter with another note.[^second-1]
 [^second-1]: Second note.
 """
 
+# Two real books, for manuscripts that cite (the citation pipeline tests, the fuzzer).
+TWO_BOOKS = """\
+@book{lo2008axis,
+  title = {Axis of Convenience: {Moscow}, {Beijing}, and the New Geopolitics},
+  author = {Lo, Bobo},
+  date = {2008},
+  publisher = {Brookings Institution Press},
+  location = {Washington, DC},
+}
+@book{lukin2018rapprochement,
+  title = {{China} and {Russia}: The New Rapprochement},
+  author = {Lukin, Alexander},
+  date = {2018},
+  publisher = {Polity Press},
+  location = {Cambridge},
+}
+"""
+
 
 def write_manuscript(root: Path, config: str = MINIMAL_CONFIG,
                      chapters: dict[str, str] | None = None) -> Path:

@@ -8,28 +8,12 @@ from pathlib import Path
 
 import pytest
 from tests.conftest import MINIMAL_CONFIG, write_manuscript
+from tests.conftest import TWO_BOOKS as BIB
 from tests.helpers import run_cli
 
 from imprint.book.model import ImprintError
 from imprint.pipeline import build_publication
 from imprint.preprocess.cite.format import pandoc_runs
-
-BIB = """\
-@book{lo2008axis,
-  title = {Axis of Convenience: {Moscow}, {Beijing}, and the New Geopolitics},
-  author = {Lo, Bobo},
-  date = {2008},
-  publisher = {Brookings Institution Press},
-  location = {Washington, DC},
-}
-@book{lukin2018rapprochement,
-  title = {{China} and {Russia}: The New Rapprochement},
-  author = {Lukin, Alexander},
-  date = {2018},
-  publisher = {Polity Press},
-  location = {Cambridge},
-}
-"""
 
 CHAPTER = """\
 # Arms {#sec:arms}

@@ -14,22 +14,6 @@ import re
 from hypothesis import strategies as st
 
 KEYS = ("lo2008axis", "lukin2018rapprochement")
-BIB = """\
-@book{lo2008axis,
-  title = {Axis of Convenience: {Moscow}, {Beijing}, and the New Geopolitics},
-  author = {Lo, Bobo},
-  date = {2008},
-  publisher = {Brookings Institution Press},
-  location = {Washington, DC},
-}
-@book{lukin2018rapprochement,
-  title = {{China} and {Russia}: The New Rapprochement},
-  author = {Lukin, Alexander},
-  date = {2018},
-  publisher = {Polity Press},
-  location = {Cambridge},
-}
-"""
 SVG = """\
 <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 20" width="40" height="20">
 <rect x="2" y="2" width="36" height="16" fill="#369"/></svg>

@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 from hypothesis.database import DirectoryBasedExampleDatabase
 
 from tests.conftest import MINIMAL_CONFIG
-from tests.fuzz.grammar import BIB, SVG, chapter
+from tests.conftest import TWO_BOOKS as BIB
+from tests.fuzz.grammar import SVG, chapter
 from tests.helpers import build
 
 settings.register_profile(
