@@ -99,6 +99,17 @@ def test_syntax_an_author_writes_in_code_builds(tiny: Path, tmp_path: Path,
         assert run(kind, tiny, tmp_path / "out", capsys) == (0, [])
 
 
+def test_invisible_format_characters_are_no_difference(tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """A right-to-left mark, a zero-width space, a soft hyphen or a bidi isolate prints no
+    glyph, and the PDF's text may keep it or not: the audit must not refuse the book."""
+    text = ("# T\n\nA right\u200f-to-left mark, a zero\u200bwidth space, a soft\u00adhyphen "
+            "and a word\u2066isolate\u2069 here.\n")
+    root = write_manuscript(tmp_path / "m", CONFIG, {"01-intro.md": text})
+    for kind in ("pdf", "epub"):
+        assert run(kind, root, tmp_path / "out", capsys) == (0, [])
+
+
 @pytest.mark.parametrize(("css", "printed"), [
     ('a.noteref + a.noteref::before { content: ","; }', "Words come between the calls.,2"),
     ('h1 + p::after { content: "x"; }', "And more words follow.x"),

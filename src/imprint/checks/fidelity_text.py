@@ -23,7 +23,14 @@ BLOCKS = frozenset({
 })
 UNSEEN = frozenset({"head", "script", "style", "title", "template"})
 # Invisible characters: they print nothing, so they must not count on either side.
-INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+# Unicode's format characters (category Cf): soft hyphen, zero-width spaces and joiners, the
+# bidi marks and controls, the BOM, tags. None prints a glyph, and a PDF's text may keep them
+# or not, so they are no part of the words compared.
+INVISIBLE = re.compile(
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
+    "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
+    "\U000e0020-\U000e007f]")
 HYPHEN = "\u2010"  # WeasyPrint's hyphenate-character at an automatic line-end break
 JOINED_HYPHEN = "\ufffe"  # PDFium's mark for a hard hyphen it joined across a line end
 VERTICAL = re.compile("\r\n?|[\v\f\x1c-\x1e\x85\u2028\u2029]")
