@@ -11,7 +11,7 @@ import re
 import stat
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -106,9 +106,6 @@ def _locked(path: Path) -> bool:
     return False
 
 
-def write_atomic(target: Path, produce: Callable[[Path], None]) -> None:
-    with atomic_path(target) as temporary:
-        produce(temporary)
 
 
 

@@ -13,6 +13,7 @@ from markdown_it.token import Token
 from imprint.book.config import LANGUAGE
 from imprint.book.model import Diagnostic, Loc
 from imprint.markdown.footnotes import FootnoteFindings
+from imprint.markdown.nodes import line_of
 from imprint.markdown.parser import MAX_NESTING
 
 # C0 and C1 controls (but tab, line feed and carriage return) and the two non-characters XML
@@ -76,7 +77,7 @@ def structure_problems(tokens: list[Token], path: str) -> list[Diagnostic]:
     problems = []
     for token in tokens:
         if token.type == "container_div_open" and token.meta.get("unclosed"):
-            problems.append(Diagnostic(Loc(path, _line(token)), f"fenced div '{token.markup} "
+            problems.append(Diagnostic(Loc(path, line_of(token)), f"fenced div '{token.markup} "
                                        f"{token.info.strip()}' is never closed; it runs to the "
                                        "end of its section", "warning"))
     deep = next((t for t in tokens if t.level >= MAX_NESTING - 1), None)
@@ -91,7 +92,7 @@ def language_problems(tokens: list[Token], path: str) -> list[Diagnostic]:
     """A `lang` that is no BCP 47 tag makes the EPUB invalid and picks no font or hyphenation."""
     problems, line = [], 0
     for token in tokens:
-        line = _line(token) or line
+        line = line_of(token) or line
         for item in [token, *(token.children or [])]:
             lang = item.attrGet("lang") or ((item.meta or {}).get("attrs") or {}).get("lang")
             if lang is not None and not LANGUAGE.fullmatch(str(lang)):
@@ -103,8 +104,4 @@ def language_problems(tokens: list[Token], path: str) -> list[Diagnostic]:
 def _deepest_line(tokens: list[Token], deep: Token) -> int:
     """The line of the token at the limit, or of the last block opened before it."""
     index = tokens.index(deep)
-    return next((_line(t) for t in reversed(tokens[: index + 1]) if t.map), 0)
-
-
-def _line(token: Token) -> int:
-    return token.map[0] + 1 if token.map else 0
+    return next((line_of(t) for t in reversed(tokens[: index + 1]) if t.map), 0)

@@ -21,6 +21,8 @@ from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
+from imprint.markdown.nodes import line_of
+
 UNDEFINED_CALL = re.compile(r"\[\^([^\]\s]+)\](?!:)")
 SPACED_LABEL = re.compile(r"\[\^([^\]]*\s[^\]]*)\]")
 
@@ -70,11 +72,11 @@ def _check_footnotes(state: StateCore) -> None:
     for block in state.tokens:
         if block.type == "footnote_reference_open":
             inside = block.meta["label"]
-            findings.definitions.append((inside, _line(block)))
+            findings.definitions.append((inside, line_of(block)))
         elif block.type == "footnote_reference_close":
             inside = None
         elif block.type == "inline" and block.children:
-            first = _line(block)
+            first = line_of(block)
             _check_inline(block, block.children, first, inside, notes, findings)
 
 
@@ -113,7 +115,3 @@ def _set_citation_lines(tokens: list[Token], line: int) -> None:
     for token in tokens:
         if token.type == "citation":
             token.meta["line"] = line - 1 + token.meta.get("line_offset", 0)
-
-
-def _line(token: Token) -> int:
-    return token.map[0] + 1 if token.map else 0

@@ -10,9 +10,9 @@ needs no markdown-it: the stages after parsing read Nodes without it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal, TypeAlias
+from typing import Literal, Protocol, TypeAlias
 
 from imprint.book.model import CiteItem
 
@@ -82,8 +82,15 @@ class Node:
 Address: TypeAlias = "tuple[int, ...]"
 
 
-def line_of(node: Node) -> int:
-    """1-based line of a block node (markdown-it maps are 0-based); 0 when it has no map."""
+class Mapped(Protocol):
+    """A frozen Node, or a markdown-it Token while the parse stage still holds tokens."""
+
+    @property
+    def map(self) -> Sequence[int] | None: ...
+
+
+def line_of(node: Mapped) -> int:
+    """1-based line of a block node or token (markdown-it maps are 0-based); 0 without a map."""
     return node.map[0] + 1 if node.map else 0
 
 

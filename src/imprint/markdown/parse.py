@@ -22,7 +22,7 @@ from imprint.markdown.checks import (
     language_problems,
     structure_problems,
 )
-from imprint.markdown.nodes import FrozenMap, Node, Value
+from imprint.markdown.nodes import FrozenMap, Node, Value, line_of
 from imprint.markdown.parser import parser
 
 FRONT_MATTER_KEYS = ("short-title", "title")
@@ -139,19 +139,16 @@ def _title(tokens: list[Token]) -> str | None:
     return None
 
 
-def _line(token: Token) -> int:
-    """1-based line of a block token (markdown-it maps are 0-based)."""
-    return token.map[0] + 1 if token.map else 0
 
 
 def _raw_html(tokens: list[Token], path: str) -> list[Diagnostic]:
     problems = []
     for token in tokens:
         if token.type == "html_block":
-            problems.append(_html_problem(path, _line(token), token.content))
+            problems.append(_html_problem(path, line_of(token), token.content))
         for child in token.children or []:
             if child.type == "html_inline":
-                problems.append(_html_problem(path, _line(token), child.content))
+                problems.append(_html_problem(path, line_of(token), child.content))
     return problems
 
 
