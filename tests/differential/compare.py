@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 import html
+import json
 import re
 import shutil
 import subprocess
@@ -35,6 +36,7 @@ from imprint.markdown.parser import parser
 from imprint.pipeline import build_publication
 from imprint.preprocess.cite.langspans import wrap_scripts
 from imprint.preprocess.cite.styles import STYLES_DIR
+from imprint.preprocess.cite.translations import roman_translations
 from imprint.preprocess.numbering import anchor
 from tests.conftest import MINIMAL_CONFIG, write_manuscript
 
@@ -358,10 +360,23 @@ def pandoc_command(citations: bool) -> list[str]:
         "--syntax-highlighting=none", "--metadata=lang:en-US",
         f"--lua-filter={XREF_FILTER}",  # before --citeproc: filters run in the order given
     ]
-    if citations:
+    if citations:  # as JSON, for imprint's one post-pass on citeproc's output (below)
+        command[2] = "--to=json"
         command += ["--citeproc", f"--csl={CSL}",
                     *(f"--bibliography={path}" for path in BIBLIOGRAPHY)]
     return command
+
+
+def _titles_as_imprint_sets_them(document: str) -> str:
+    """pandoc's JSON with the bracketed translation of a title taken out of its italics or
+    quotation marks, roman, in sentence case (CMOS 14.97; README, "Titles and names in other
+    languages"), then written as HTML as pandoc writes it."""
+    data = json.loads(document)
+    data["blocks"] = roman_translations(data["blocks"])
+    command = [pypandoc.get_pandoc_path(), "--from=json", "--to=html",
+               "--syntax-highlighting=none"]
+    return subprocess.run(command, input=json.dumps(data).encode(), capture_output=True,
+                          timeout=PANDOC_TIMEOUT, check=True).stdout.decode()
 
 
 def pandoc_outline(case: Case) -> Outline:
@@ -371,7 +386,8 @@ def pandoc_outline(case: Case) -> Outline:
     messages = tuple(proc.stderr.decode("utf-8", "replace").splitlines())
     if proc.returncode != 0:
         return Outline((f"pandoc fails: {' '.join(messages)}",), messages)
-    tree = fragment(proc.stdout.decode())
+    output = proc.stdout.decode()
+    tree = fragment(_titles_as_imprint_sets_them(output) if "@" in text else output)
     ids = explicit_ids(text)
     notes_section = tree.find(".//section[@id='footnotes']")
     refs = tree.find(".//div[@id='refs']")

@@ -64,8 +64,9 @@ def test_bibliography_entries_and_scripts(pub: Publication) -> None:
     chinese = [e for e in entries if 'lang="zh-Hans"' in e.html]
     russian = [e for e in entries if 'lang="ru"' in e.html]
     assert len(chinese) >= 10 and len(russian) >= 10
-    for entry in chinese + russian:  # original script followed by the translation in brackets
-        assert re.search(r"</span> \[[A-Z]", entry.html), entry.html
+    for entry in chinese + russian:  # original script, then the translation, roman (14.97)
+        assert re.search(r"</span>(?:</em>|”)? \[[A-Z]", entry.html), entry.html
+        assert not re.search(r"\]\W?(?:</em>|”)", entry.html), entry.html
 
 
 def test_every_key_cited_and_every_citation_known(pub: Publication) -> None:

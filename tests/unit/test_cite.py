@@ -37,6 +37,7 @@ from imprint.preprocess.cite.pandoc_ast import (
     split_notes,
     strip_spaces,
 )
+from imprint.preprocess.cite.translations import roman_translations
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "citations"
 NBSP = "\u00a0"
@@ -98,16 +99,16 @@ SEE_GABUEV_WISHNICK = (
     "China–Russia Relations</em>, ed. James Bellacqua (University Press of Kentucky, 2010), 60–62."
 )
 SCIO_FULL = (
-    f"{ZH('中华人民共和国国务院新闻办公室')}, <em>{ZH('中国的军事战略')} [China’s Military "
-    f"Strategy]</em> ({ZH('人民出版社')}, 2015), 3."
+    f"{ZH('中华人民共和国国务院新闻办公室')}, <em>{ZH('中国的军事战略')}</em> [China’s military "
+    f"strategy] ({ZH('人民出版社')}, 2015), 3."
 )
 LUKIN_FULL = (
-    f"{RU('Александр Лукин')}, <em>{RU('Поворот к Азии')} [The Pivot to Asia]</em> "
+    f"{RU('Александр Лукин')}, <em>{RU('Поворот к Азии')}</em> [The pivot to Asia] "
     f"({RU('Весь мир')}, 2014), 15."
 )
 FENG_IN_FOOTNOTE = (
-    f"({ZH('冯玉军')}, “{ZH('中俄关系的现状与前景')} [China–Russia Relations: Current State and "
-    f"Prospects],” <em>{ZH('现代国际关系')}</em>, no. 3 (2019): 5)"
+    f"({ZH('冯玉军')}, “{ZH('中俄关系的现状与前景')}” [China–Russia relations: Current state and "
+    f"prospects], <em>{ZH('现代国际关系')}</em>, no. 3 (2019): 5)"
 )
 
 # CMOS 18 notes-bibliography, no ibid. (the style's default: CMOS 13.37 prefers short notes).
@@ -120,8 +121,9 @@ FENG_IN_FOOTNOTE = (
 # (321–28, 101–8, 375–97, but 45–47 and 60–62 in full); "ch." for a chapter locator (14.150).
 # Chinese names in native order without a comma (冯玉军; family name 冯 alone in short notes),
 # Russian names in Western order (Александр Лукин).
-# Differs from CMOS: (a) the bracketed English translation is part of the title, so it is
-# italic and in headline case, where CMOS 14.97 sets it roman, in sentence case; (b) citeproc
+# The bracketed English translation follows the italic original, roman, in sentence case
+# (CMOS 14.97; imprint's post-pass, as citeproc sets it inside the title).
+# Differs from CMOS: (a) none left of the translation; (b) citeproc
 # capitalises the preposition "After" (CMOS 8.160 lowercases prepositions); (c) a citation
 # inside a discursive footnote is parenthesised by Pandoc; (d) with "@key", Pandoc puts the
 # author's name in the text and leaves it out of the note.
@@ -192,18 +194,18 @@ STYLE_BIBLIOGRAPHY = (
     ),
     BibEntry(
         "lukin2014povorot",
-        f"{RU('Лукин, Александр')}. <em>{RU('Поворот к Азии')} [The Pivot to Asia]</em>. "
+        f"{RU('Лукин, Александр')}. <em>{RU('Поворот к Азии')}</em> [The pivot to Asia]. "
         f"{RU('Весь мир')}, 2014.",
     ),
     BibEntry(
         "scio2015strategy",
-        f"{ZH('中华人民共和国国务院新闻办公室')}. <em>{ZH('中国的军事战略')} [China’s Military "
-        f"Strategy]</em>. {ZH('人民出版社')}, 2015.",
+        f"{ZH('中华人民共和国国务院新闻办公室')}. <em>{ZH('中国的军事战略')}</em> "
+        f"[China’s military strategy]. {ZH('人民出版社')}, 2015.",
     ),
     BibEntry(
         "feng2019relations",
-        f"{ZH('冯玉军')}. “{ZH('中俄关系的现状与前景')} [China–Russia Relations: Current State "
-        f"and Prospects].” <em>{ZH('现代国际关系')}</em>, no. 3 (2019): 1–10.",
+        f"{ZH('冯玉军')}. “{ZH('中俄关系的现状与前景')}” [China–Russia relations: Current state "
+        f"and prospects]. <em>{ZH('现代国际关系')}</em>, no. 3 (2019): 1–10.",
     ),
 )
 _BY_KEY = {entry.key: entry for entry in STYLE_BIBLIOGRAPHY}
@@ -369,11 +371,12 @@ def test_same_result_as_pandoc_on_the_equivalent_markdown(root: Path, style: str
     for (number, in_footnote, _), node, (_, text) in zip(
         SEQUENCE, cites, formatted.citations, strict=True
     ):
-        rest, notes = split_notes(node["c"][1])
+        inlines = roman_translations(node["c"][1])  # imprint's one post-pass (CMOS 14.97)
+        rest, notes = split_notes(inlines)
         if css.is_note_style and not in_footnote:
             pandoc = CitationText(inlines_to_html(strip_spaces(rest)), blocks_to_html(notes[0]))
         else:
-            pandoc = CitationText(inlines_to_html(strip_spaces(node["c"][1])), None)
+            pandoc = CitationText(inlines_to_html(strip_spaces(inlines)), None)
         mine = CitationText(text.inline_html, text.note_html)
         assert mine == CitationText(
             wrap_scripts(pandoc.inline_html),
@@ -390,12 +393,12 @@ def test_output_is_well_formed_xhtml_with_language_spans(root: Path) -> None:
         assert_xhtml(fragment)
     notes = " ".join(t.note_html or t.inline_html for _, t in formatted.citations)
     assert (
-        '<em><span lang="zh-Hans">中国的军事战略</span> [China’s Military Strategy]</em>' in notes
+        '<em><span lang="zh-Hans">中国的军事战略</span></em> [China’s military strategy]' in notes
     )
     assert f"({RU('Весь мир')}, 2014)" in notes  # brackets and comma stay outside the run
     bibliography = " ".join(entry.html for entry in formatted.bibliography)
     assert f"{RU('Лукин, Александр')}. " in bibliography
-    assert f"“{ZH('中俄关系的现状与前景')} [China–Russia" in bibliography
+    assert f"“{ZH('中俄关系的现状与前景')}” [China–Russia" in bibliography
 
 
 def test_prefix_and_suffix_markup(root: Path) -> None:

@@ -7,6 +7,7 @@ every note's text must be the same (first, short and "Ibid." forms depend on the
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -27,6 +28,7 @@ from tests.differential.compare import (
 
 from imprint.pipeline import build_publication
 from imprint.preprocess.cite.styles import resolve_style
+from imprint.preprocess.cite.translations import roman_translations
 
 FIXTURE_BIB = Path(__file__).parents[1] / "fixtures" / "citations" / "fixture.bib"
 IBID = "chicago-notes-bibliography-subsequent-ibid"
@@ -73,13 +75,13 @@ def pandoc_note_texts(root: Path, style: str) -> dict[int, str]:
         (root / chapter["file"]).read_text(encoding="utf-8") for chapter in config["chapters"]
     )
     command = [
-        pypandoc.get_pandoc_path(), "-f", "markdown", "-t", "html", "-M", "lang=en-US",
+        pypandoc.get_pandoc_path(), "-f", "markdown", "-t", "json", "-M", "lang=en-US",
         f"--lua-filter={XREF_FILTER}", "--citeproc",
         f"--csl={resolve_style(style, root, None).path}",
         *(f"--bibliography={root / name}" for name in config["bibliography"]),
     ]
     output = subprocess.run(command, input=text.encode(), capture_output=True, check=True)
-    tree = fragment(output.stdout.decode())
+    tree = fragment(_with_roman_translations(output.stdout.decode()))
     citation_notes = _mark_citeproc_text(tree, tree.find(".//div[@id='refs']"))
     section = tree.find(".//section[@id='footnotes']")
     return {n: _without_stray_stop(" / ".join(outline(li, set())))
@@ -97,8 +99,24 @@ def _without_stray_stop(text: str) -> str:
     return _STRAY_STOP.sub(r"\1", text)
 
 
+def _with_roman_translations(document: str) -> str:
+    """pandoc's output with imprint's one deliberate post-pass on titles (CMOS 14.97: the
+    bracketed translation roman, in sentence case), as HTML."""
+    data = json.loads(document)
+    data["blocks"] = roman_translations(data["blocks"])
+    return pypandoc.convert_text(json.dumps(data), "html", format="json")
+
+
+# A short note names an organisation without its bracketed translation (CMOS 14.97, imprint's
+# post-pass; tests/unit/test_cite_translations.py and the citeproc-js fixture check which notes
+# are short); this comparison leaves the translation out of every note on both sides.
+_CORPORATE = re.compile(r"(\]\{lang=zh-Hans\}) \[[^\]\[]+\](?=,)")
+
+
 def assert_same_notes(root: Path, style: str) -> None:
     mine, pandoc = note_texts(root, style), pandoc_note_texts(root, style)
+    mine = {n: _CORPORATE.sub(r"\1", text) for n, text in mine.items()}
+    pandoc = {n: _CORPORATE.sub(r"\1", text) for n, text in pandoc.items()}
     assert sorted(mine) == sorted(pandoc)
     differing = {n: (mine[n], pandoc[n]) for n in mine if mine[n] != pandoc[n]}
     assert differing == {}, "\n".join(f"note {n}:\n  imprint: {a}\n  pandoc:  {b}"

@@ -56,6 +56,11 @@ from imprint.preprocess.cite.pandoc_ast import (
 )
 from imprint.preprocess.cite.styles import CslStyle, resolve_style, style_files
 from imprint.preprocess.cite.text import SPACE, str_node, suffix_inlines, text_inlines
+from imprint.preprocess.cite.translations import (
+    corporate_translation,
+    roman_translations,
+    shorten_corporate,
+)
 
 __all__ = ["Bibliography", "CitationText", "CslStyle", "Formatted", "check_citations",
            "format_citations", "load_bibliography", "pandoc_runs", "resolve_style"]
@@ -484,16 +489,22 @@ def _converted(
     and of each bibliography entry ([key, html]), with pandoc's warnings: JSON, for the
     cache. Chinese and Cyrillic runs take the language of the entries cited."""
     texts: list[list[str | None]] = [["", None] for _ in citations]
+    seen: set[str] = set()
     for index, inlines in zip(order, output["cites"], strict=True):
-        langs = _languages(bib, [item.key for item in citations[index].items])
+        keys = [item.key for item in citations[index].items]
+        langs = _languages(bib, keys)
+        short = _short_names(bib, keys, seen) if note_style else []
+        seen.update(keys)
+        inlines = roman_translations(inlines)
         if note_style and not citations[index].in_footnote:
             rest, notes = split_notes(inlines)
-            note = wrap_scripts(blocks_to_html(notes[0]), langs) if notes else None
-            texts[index] = [_inline_html(rest, langs), note]
+            note = shorten_corporate(blocks_to_html(notes[0]), short) if notes else None
+            texts[index] = [_inline_html(rest, langs), note and wrap_scripts(note, langs)]
         else:
-            texts[index] = [_inline_html(inlines, langs), None]
+            html = shorten_corporate(inlines_to_html(strip_spaces(inlines)), short)
+            texts[index] = [wrap_scripts(html, langs), None]
     entries = [
-        [key, wrap_scripts(blocks_to_html(blocks), _languages(bib, [key]))]
+        [key, wrap_scripts(blocks_to_html(roman_translations(blocks)), _languages(bib, [key]))]
         for key, blocks in output["bibliography"]
     ]
     return {"texts": texts, "bibliography": entries, "warnings": output["warnings"]}
@@ -510,6 +521,15 @@ def _formatted(result: dict[str, Any], citations: Sequence[CitationRef]) -> Form
     entries = tuple(BibEntry(key, html) for key, html in result["bibliography"])
     warnings = tuple(Diagnostic(None, w, "warning") for w in result["warnings"])
     return Formatted(texts, entries, warnings)
+
+
+def _short_names(bib: Bibliography, keys: Sequence[str], seen: set[str]) -> list[tuple[str, str]]:
+    """The translated organisation names a citation's short notes (its keys cited before)
+    print without their translation; not one a first citation in it names in full."""
+    data = bib.sort_fields()
+    names = {key: corporate_translation(*data[key][:2]) for key in keys if key in data}
+    full = {names[key] for key in keys if key not in seen and names.get(key)}
+    return [name for key in keys if key in seen and (name := names.get(key)) and name not in full]
 
 
 def _inline_html(inlines: list[Node], langs: langspans.Languages) -> str:
