@@ -44,6 +44,7 @@ from imprint.editions.pdf.weasyprint_internals import (
     is_text_box,
     notdef_code_point,
     page_box,
+    tag_structure_languages,
 )
 
 SRC = REPO / "src" / "imprint"
@@ -222,6 +223,27 @@ def test_margin_text_outside_the_structure_tree(laid: Laid) -> None:
     assert count == 1, (
         f"WeasyPrint now tags margin-box text differently ({count} orphaned sequences, not "
         "1); see editions/pdf/finish.mark_margin_artifacts")
+
+
+def test_structure_languages() -> None:
+    """weasyprint_internals.tag_structure_languages wraps pdf.tags._build_box_tree: an element
+    with `lang` gets a structure element with that /Lang, the document's stays in the catalog."""
+    tag_structure_languages()
+    html = '<html lang="en"><body><p>Plain <span lang="ru">слово</span> text.</p></body></html>'
+    data = HTML(string=html).render().write_pdf(pdf_variant="pdf/ua-1")
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        found, stack = [], [pdf.Root.StructTreeRoot]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, pikepdf.Dictionary):
+                if "/Lang" in node:
+                    found.append((str(node.get("/S")), str(node.Lang)))
+                kids = node.get("/K")
+                stack += list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+        assert str(pdf.Root.Lang) == "en"
+    assert found == [("/Span", "ru")], (
+        f"WeasyPrint's tagging changed (languages found: {found}); see "
+        "weasyprint_internals.tag_structure_languages")
 
 
 def test_cover_copy(laid: Laid) -> None:

@@ -27,7 +27,10 @@ from imprint.editions.pdf.audit import (
 )
 from imprint.editions.pdf.finish import add_page_labels, mark_margin_artifacts
 from imprint.editions.pdf.footnotes import break_at_calls, inline_notes
-from imprint.editions.pdf.weasyprint_internals import notdef_code_point
+from imprint.editions.pdf.weasyprint_internals import (
+    notdef_code_point,
+    tag_structure_languages,
+)
 
 FOOTNOTE_RETRIES = 3
 Verify = Callable[[Path, Document], None]
@@ -156,6 +159,7 @@ def write_pdf(pub: Publication, styles: Path, target: Path, *, press: bool = Fal
     rendered = rendered or render_audited(pub, styles, press=press)
     # A stable identifier derived from the content keeps rebuilds byte-identical.
     identifier = hashlib.sha256(rendered.html.encode()).hexdigest()[:32].encode()
+    tag_structure_languages()
     with weasyprint_warnings() as messages, atomic_path(target) as temporary:
         rendered.document.write_pdf(temporary, pdf_identifier=identifier, custom_metadata=True,
                                     pdf_variant="pdf/ua-1")

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pydyf  # type: ignore[import-untyped]  # WeasyPrint's PDF writer, pinned with it
 from weasyprint import Page
 from weasyprint.formatting_structure import boxes
 
@@ -118,3 +119,40 @@ def notdef_code_point(message: str) -> int | None:
     for any other message. Needs: the warning's wording (above), undocumented."""
     match = NOTDEF.search(message)
     return int(match.group(1), 16) if match else None
+
+
+def tag_structure_languages() -> None:
+    """Give each structure element made for an HTML element with `lang` that language (`/Lang`),
+    so a screen reader reads a Chinese or Russian title in its own language (PDF/UA-1 7.2;
+    WCAG 3.1.2). WeasyPrint 70 tags the document's language in the catalog only. Idempotent.
+
+    Needs: `weasyprint.pdf.tags._build_box_tree(box, parent, pdf, page_number, nums,
+    annotations, tags)`, a generator that yields the structure elements (pydyf dictionaries
+    with `/P` set to `parent.reference`) it made for `box`, or for its children when `box` is
+    the page, `html` or `body`; it calls itself through the module global for child boxes.
+    """
+    from weasyprint.pdf import tags
+
+    if getattr(tags._build_box_tree, "imprint_languages", False):
+        return
+    original = tags._build_box_tree
+
+    def build(box: Box, parent: Any, *args: Any) -> Any:
+        lang = _own_language(box)
+        for element in original(box, parent, *args):
+            if lang and element.get("P") == parent.reference and "Lang" not in element:
+                element["Lang"] = pydyf.String(lang)
+            yield element
+
+    build.imprint_languages = True  # type: ignore[attr-defined]
+    tags._build_box_tree = build
+
+
+def _own_language(box: Box) -> str:
+    """The `lang` of the element `box` was made for; "" for the page, `html` and `body`
+    (whose language is the document's) and for boxes of no element."""
+    element = getattr(box, "element", None)
+    if element is None or getattr(box, "element_tag", None) in ("html", "body"):
+        return ""
+    lang = element.get("lang") or element.get("{http://www.w3.org/XML/1998/namespace}lang")
+    return str(lang or "")
