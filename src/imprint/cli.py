@@ -68,7 +68,8 @@ def _build(args: argparse.Namespace, report: Reporter) -> Publication:
     from imprint.pipeline import build_publication
 
     report.step(f"reading {args.manuscript}")
-    pub = build_publication(args.manuscript, args.build / ".cache", strict=args.strict)
+    pub = build_publication(args.manuscript, args.build / ".cache", strict=args.strict,
+                            styles=args.styles)
     report.problems(pub.diagnostics)
     report.step(f"read {len(pub.chapters)} chapters, "
                 f"{sum(len(c.notes) for c in pub.chapters)} notes")

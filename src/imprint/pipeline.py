@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from imprint.book.config import CONFIG_NAME, load_config
-from imprint.book.model import Diagnostic, ImprintError, Loc, Publication
+from imprint.book.locale import SHIPPED_STYLES, Locale, load_locale
+from imprint.book.model import Diagnostic, ImprintError, Loc, Metadata, Publication
 from imprint.markdown.cache import ParseCache
 from imprint.markdown.parse import ParsedChapter, parse_chapter
+from imprint.markdown.structure import book_chapters
 from imprint.preprocess.cite.format import (
     Formatted,
     check_citations,
@@ -20,21 +23,26 @@ from imprint.preprocess.render import render_chapters
 
 
 def build_publication(
-    root: Path, cache_dir: Path, *, strict: bool = False, cache: ParseCache | None = None
+    root: Path, cache_dir: Path, *, strict: bool = False, cache: ParseCache | None = None,
+    styles: Path = SHIPPED_STYLES,
 ) -> Publication:
     """Read and check the whole manuscript; raise ImprintError listing every problem.
 
-    `cache` lets a long-running caller (the preview) re-parse only the chapters that changed.
+    `cache` lets a long-running caller (the preview) re-parse only the chapters that changed;
+    `styles` is the house style, whose `locales/` give the editions' fixed words.
     """
     root = root.resolve()
     meta = load_config(root)
+    locale, locale_problems = _locale(meta, styles)
     config = Loc(CONFIG_NAME)
     style = resolve_style(meta.citation_style, root, config)
     bib = load_bibliography(meta.bibliography, root, config) if meta.bibliography else None
     parse = cache.parse if cache is not None else parse_chapter
-    parsed = [parse(root, spec) for spec in meta.chapters]
-    numbering = number_publication(root, parsed, style.is_note_style)
+    parsed, structure = book_chapters(root, meta.chapters, parse)
+    numbering = number_publication(root, parsed, style.is_note_style, locale=locale,
+                                   strict_alt=meta.accessibility == "strict")
     problems = [p for chapter in parsed for p in chapter.problems] + numbering.problems
+    problems += locale_problems + structure
     problems += _slug_problems(parsed)
     problems += check_citations(numbering.citations, bib, include_all=meta.bibliography_all)
     _raise_on_errors(problems, strict)
@@ -47,7 +55,8 @@ def build_publication(
     return Publication(
         root=root,
         meta=meta,
-        chapters=render_chapters(parsed, numbering, formatted, meta.language),
+        chapters=render_chapters(parsed, numbering, formatted, meta.language, locale),
+        locale=locale,
         bibliography=formatted.bibliography if formatted else (),
         figures=tuple(numbering.figure_list),
         tables=tuple(numbering.table_list),
@@ -55,6 +64,14 @@ def build_publication(
         assets=tuple(sorted(numbering.assets)),
         diagnostics=tuple(problems),
     )
+
+
+def _locale(meta: Metadata, styles: Path) -> tuple[Locale, list[Diagnostic]]:
+    """The words for `language:`; `reference-section-title` names the bibliography."""
+    locale, problems = load_locale(meta.language, styles, meta.language_loc)
+    if meta.bibliography_title:
+        locale = replace(locale, bibliography=meta.bibliography_title)
+    return locale, problems
 
 
 def _slug_problems(parsed: list[ParsedChapter]) -> list[Diagnostic]:

@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
 import pypandoc
 from lxml import html as lxml_html
@@ -122,8 +123,9 @@ def document(case: Case) -> str:
 
 
 def explicit_ids(text: str) -> set[str]:
-    """Ids written in `{#id …}` blocks, made XML-safe as imprint makes them. Only these ids are
-    compared: automatic ids differ by design (imprint prefixes the chapter's slug)."""
+    """Ids written in `{#id …}` blocks, made XML-safe as imprint makes them. These ids are
+    compared on every element; a heading's id is compared always, since imprint gives a heading
+    the automatic id Pandoc gives it."""
     found = set()
     for block in re.findall(r"\{[^{}]*\}", text):
         found.update(anchor(ident) for ident in re.findall(r"(?:^|[\s{])#([^\s{}#]+)", block))
@@ -175,7 +177,7 @@ def signature(element: HtmlElement, ids: set[str]) -> str:
     tag = "div" if element.tag in AS_DIV else element.tag
     parts = [tag]
     ident = anchor(element.get("id", ""))
-    if ident in ids:
+    if ident in ids or (re.fullmatch(r"h\d", tag) and ident):
         parts.append(f"#{ident}")
     if tag == "div" or re.fullmatch(r"h\d", tag):
         parts += [f".{name}" for name in sorted(element.get("class", "").split())]
@@ -185,9 +187,23 @@ def signature(element: HtmlElement, ids: set[str]) -> str:
     align = re.search(r"text-align:\s*(\w+)", element.get("style", ""))
     if align and tag in ("th", "td"):
         parts.append(f"align={align.group(1)}")
+    parts += [f"{name}={element.get(name)}" for name in ("colspan", "rowspan")
+              if tag in ("th", "td") and element.get(name)]
+    if tag == "table":
+        parts += _table_widths(element)
     if tag == "pre":
         parts += [f"[{lang}]" for lang in _code_languages(element)]
     return " ".join(parts)
+
+
+def _table_widths(table: HtmlElement) -> list[str]:
+    """Relative column widths (Pandoc's <colgroup>) and the table's own width, in per cent."""
+    percent = re.compile(r"width:\s*(\d+)%")
+    widths = [m.group(1) for col in table.iter("col")
+              if (m := percent.search(col.get("style", "")))]
+    own = percent.search(table.get("style", ""))
+    return ([f"widths={','.join(widths)}"] if widths else []) + ([f"width={own.group(1)}"]
+                                                                 if own else [])
 
 
 def _code_languages(pre: HtmlElement) -> list[str]:
@@ -229,10 +245,16 @@ def _inline(element: HtmlElement) -> str:
     if tag == "img":
         return f"![{element.get('alt', '')}]({element.get('src', '')})"
     if tag == "a" and element.get("href"):
-        return f"[{inner}]({element.get('href')})"
+        return f"[{inner}]({_href(element.get('href', ''))})"
     if tag == "span" and (element.get("lang") or element.get("class")):
         return f"[{inner}]{{{_span_attrs(element)}}}"
     return inner
+
+
+def _href(href: str) -> str:
+    """A link inside the document as the id it points at, made XML-safe as imprint makes ids:
+    Pandoc's `#fig:x` is imprint's `#fig-x`."""
+    return "#" + anchor(unquote(href[1:])) if href.startswith("#") else href
 
 
 def _span_attrs(span: HtmlElement) -> str:
@@ -291,7 +313,7 @@ def imprint_outline(case: Case, workdir: Path) -> Outline:
         notes.append((note.number, tree))
     lines = with_notes(outline(body, ids), notes, ids)
     lines += [f"bib: {inline_text(fragment(entry.html))}" for entry in publication.bibliography]
-    messages = [str(d) for d in publication.diagnostics if "is never cited" not in d.message]
+    messages = [str(d) for d in publication.diagnostics if "never cited" not in d.message]
     return Outline(tuple(lines), tuple(messages))
 
 
@@ -316,18 +338,32 @@ def _map_imprint_extras(tree: HtmlElement) -> None:
         classes = (element.get("class") or "").split()
         if {"chapter-number", "caption-label", "noteref-separator"} & set(classes):
             replace_with(element, "")
+        elif "table-wrap" in classes:
+            element.drop_tag()  # a table's scroll region and print fit: no block of Pandoc's
         elif "noteref" in classes:
             replace_with(element, f"[^{element.text_content().strip()}]")
-        elif "xref" in classes:
-            replace_with(element, "@" + _xref_key(element.get("href", "")))
+        elif "xref" in classes:  # `[-@fig:x]` prints the number alone
+            key = "@" + _xref_key(element.get("href", ""))
+            replace_with(element, f"[-{key}]" if element.text_content().isdigit() else key)
         elif "caption-source" in classes or "table-source" in classes:
             _source_block(element)
+        elif element.tag == "span" and "math" in classes:  # its equation number goes with it
+            formula = element.find(".//math")
+            tex = formula.get("alttext", "") if formula is not None else element.text_content()
+            replace_with(element, math_mark("display" in classes, tex))
+
+
+def math_mark(display: bool, tex: str) -> str:
+    """A formula as `$tex$` or `$$tex$$`, white space collapsed, on both sides: imprint's TeX is
+    its MathML's alttext, Pandoc's (with --mathjax) what stands between `\\(…\\)` or `\\[…\\]`."""
+    dollars = "$$" if display else "$"
+    return f"{dollars}{' '.join(tex.split())}{dollars}"
 
 
 def _xref_key(href: str) -> str:
     """`#fig-rising` -> `fig:rising`: the anchor made XML-safe, back to the key as written."""
     ident = href.removeprefix("#")
-    for prefix in ("fig", "tbl", "sec"):
+    for prefix in ("fig", "tbl", "sec", "eq"):
         if ident.startswith(prefix + "-"):
             return f"{prefix}:{ident[len(prefix) + 1 :]}"
     return ident
@@ -358,6 +394,7 @@ def pandoc_command(citations: bool) -> list[str]:
     command = [
         pypandoc.get_pandoc_path(), "--from=markdown", "--to=html",
         "--syntax-highlighting=none", "--metadata=lang:en-US",
+        "--mathjax",  # math as its TeX source (`\(…\)`), not Pandoc's HTML approximation
         f"--lua-filter={XREF_FILTER}",  # before --citeproc: filters run in the order given
     ]
     if citations:  # as JSON, for imprint's one post-pass on citeproc's output (below)
@@ -374,7 +411,7 @@ def _titles_as_imprint_sets_them(document: str) -> str:
     data = json.loads(document)
     data["blocks"] = roman_translations(data["blocks"])
     command = [pypandoc.get_pandoc_path(), "--from=json", "--to=html",
-               "--syntax-highlighting=none"]
+               "--syntax-highlighting=none", "--mathjax"]
     return subprocess.run(command, input=json.dumps(data).encode(), capture_output=True,
                           timeout=PANDOC_TIMEOUT, check=True).stdout.decode()
 
@@ -448,6 +485,9 @@ def _map_pandoc_extras(tree: HtmlElement) -> None:
             replace_with(element, f"[^{element.text_content().strip()}]")
         elif element.tag == "span" and "citation" in classes:
             element.drop_tag()  # keep the citation's text, drop the span
+        elif element.tag == "span" and "math" in classes:  # `\(x\)` -> `$x$`
+            replace_with(element, math_mark("display" in classes,
+                                            element.text_content().strip()[2:-2]))
         elif element.tag == "div" and "callout" in classes and element.get("title"):
             title = lxml_html.Element("p", {"class": "callout-title"})
             title.text, title.tail = element.get("title"), element.text
@@ -455,6 +495,16 @@ def _map_pandoc_extras(tree: HtmlElement) -> None:
             element.insert(0, title)
         elif element.get("data-source") is not None:
             _pandoc_source(element)
+        elif element.tag == "section" and element.get("id"):
+            _id_back_to_heading(element)
+
+
+def _id_back_to_heading(section: HtmlElement) -> None:
+    """Pandoc makes a div that opens with a heading a <section> and moves the heading's id
+    onto it; imprint leaves the id on the heading, where the comparison looks for it."""
+    first = next((child for child in section if isinstance(child.tag, str)), None)
+    if first is not None and re.fullmatch(r"h\d", first.tag) and not first.get("id"):
+        first.set("id", section.attrib.pop("id"))
 
 
 def _pandoc_source(element: HtmlElement) -> None:

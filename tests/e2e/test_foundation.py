@@ -134,8 +134,8 @@ def test_raw_html_is_refused_with_its_line(tmp_path: Path) -> None:
         "02-second.md": "# Second\n\nA <b>bold</b> claim.\n"})
     result = run_cli("--manuscript", str(manuscript), "--build", str(tmp_path / "b"), "check")
     assert result.returncode == 1
-    assert "chapters/01-intro.md:5: raw HTML is not allowed in chapters: <script>" in result.stderr
-    assert "chapters/02-second.md:3: raw HTML is not allowed in chapters: <b>" in result.stderr
+    assert "chapters/01-intro.md:5: raw HTML <script> is not allowed; use Markdown" in result.stderr
+    assert "chapters/02-second.md:3: raw HTML <b> is not allowed; use Markdown" in result.stderr
 
 
 def test_config_errors_exit_1_without_traceback(tmp_path: Path) -> None:

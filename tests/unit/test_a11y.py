@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from imprint.book.locale import shipped_locale
 from imprint.editions.epub.a11y import CONFORMANCE, ContentFacts, a11y_metadata, content_facts
 
 HEAD = ('<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" '
@@ -16,7 +17,8 @@ def page(body: str) -> bytes:
 
 
 def values(facts: ContentFacts, prop: str, certifier: str = "Test Press") -> list[str]:
-    return [v for p, v in a11y_metadata(facts, certifier).properties if p == prop]
+    words = shipped_locale("en").a11y
+    return [v for p, v in a11y_metadata(facts, words, certifier).properties if p == prop]
 
 
 def test_facts_are_read_from_the_documents() -> None:

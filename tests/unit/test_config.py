@@ -124,3 +124,71 @@ def test_invalid_yaml_names_the_line(tmp_path: Path) -> None:
     errors = errors_for(tmp_path, config)
     assert len(errors) == 1 and errors[0].startswith("publication.yaml:")
     assert "invalid YAML" in errors[0]
+
+
+# Pandoc's metadata names, accepted where they mean the same as imprint's (issue 12, item 10).
+PANDOC_NAMES = (
+    MINIMAL_CONFIG.replace("language: en-US", "lang: ru-RU")
+    .replace("abstract: A small report for tests.", "description: A small report.")
+    .replace("keywords: [testing]", "subject:\n  - testing\n  - text: policy\n    authority: x")
+    .replace("authors:\n  - name: Ada Author\n    affiliation: Test Institute\n"
+             "    bio: Writes tests.\n", "author:\n  - Ada Author\n  - name: Bo Writer\n"
+             "    affiliation: Test Institute\n")
+    + "reference-section-title: Works Cited\ncover-image: cover.png\n"
+)
+
+
+def test_pandoc_metadata_names_mean_the_same(tmp_path: Path) -> None:
+    root = write_manuscript(tmp_path / "m", config=PANDOC_NAMES)
+    (root / "cover.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    meta = load_config(root)
+    assert [(a.name, a.affiliation) for a in meta.authors] == [
+        ("Ada Author", ""), ("Bo Writer", "Test Institute")]
+    assert meta.language == "ru-RU" and meta.abstract == "A small report."
+    assert meta.keywords == ("testing", "policy")
+    assert meta.bibliography_title == "Works Cited" and meta.cover_image == "cover.png"
+    assert meta.language_loc.line == line_of(PANDOC_NAMES, "lang:")
+
+
+def test_author_may_be_one_name(tmp_path: Path) -> None:
+    config = MINIMAL_CONFIG.replace(
+        "authors:\n  - name: Ada Author\n    affiliation: Test Institute\n"
+        "    bio: Writes tests.\n", "author: Ada Author\n")
+    assert [a.name for a in load_config(write_manuscript(tmp_path / "m", config)).authors] == [
+        "Ada Author"]
+
+
+def test_a_pandoc_name_beside_imprints_is_a_located_error(tmp_path: Path) -> None:
+    config = MINIMAL_CONFIG + "lang: ru\ndescription: Twice.\n"
+    errors = errors_for(tmp_path, config)
+    assert errors == [
+        f"publication.yaml:{line_of(config, 'lang:')}: 'lang' is Pandoc's name for 'language',"
+        f" which is given too (line {line_of(config, 'language:')}); keep one of them",
+        f"publication.yaml:{line_of(config, 'description:')}: 'description' is Pandoc's name "
+        f"for 'abstract', which is given too (line {line_of(config, 'abstract:')}); keep one "
+        "of them",
+    ]
+
+
+def test_a_missing_language_names_pandocs_key_too(tmp_path: Path) -> None:
+    config = MINIMAL_CONFIG.replace("language: en-US\n", "")
+    assert errors_for(tmp_path, config) == [
+        "publication.yaml:1: missing required key 'language' (or Pandoc's 'lang') in "
+        "publication.yaml"]
+
+
+def test_funding_is_optional(tmp_path: Path) -> None:
+    start = MINIMAL_CONFIG.index("funding:")
+    config = MINIMAL_CONFIG[:start] + MINIMAL_CONFIG[MINIMAL_CONFIG.index("chapters:"):]
+    assert load_config(write_manuscript(tmp_path / "m", config=config)).funding is None
+
+
+def test_cover_image_must_be_an_image_inside_the_manuscript(tmp_path: Path) -> None:
+    config = MINIMAL_CONFIG + "cover-image: notes.txt\n"
+    root = write_manuscript(tmp_path / "m", config=config)
+    (root / "notes.txt").write_text("x")
+    with pytest.raises(ImprintError) as caught:
+        load_config(root)
+    assert [str(d) for d in caught.value.diagnostics] == [
+        f"publication.yaml:{line_of(config, 'cover-image')}: cover image 'notes.txt' is not an "
+        "image an EPUB may use (PNG, JPEG, GIF, SVG or WebP)"]

@@ -36,7 +36,8 @@ CONFIG_NAME = "publication.yaml"
 
 @dataclass(frozen=True)
 class Field:
-    kind: str  # "str", "strlist", "date", "bool", "choice", "map", "maplist"
+    kind: str  # "str", "strlist", "date", "bool", "choice", "map", "maplist", "authors",
+    # "subjects"
     required: bool = True
     default: Any = None
     choices: tuple[str, ...] = ()
@@ -49,22 +50,31 @@ AUTHOR = {
     "bio": Field("str", required=False, default=""),
 }
 FUNDING = {"statement": Field("str"), "disclaimer": Field("str")}
-CHAPTER = {"file": Field("str"), "kind": Field("choice", choices=("front", "body", "back"))}
+# `file:` one file, or `files:` several read one after the other as one chapter.
+CHAPTER = {"file": Field("str", required=False, default=""),
+           "files": Field("strlist", required=False, default=()),
+           "kind": Field("choice", choices=("front", "body", "back"))}
+# Pandoc's subject: a string, or an object with text, authority and term (EPUB writer).
+SUBJECT = {"text": Field("str"), "authority": Field("str", required=False, default=""),
+           "term": Field("str", required=False, default="")}
+# Pandoc's names for keys that mean the same as ours, accepted in their place (not beside).
+ALIASES = {"authors": "author", "language": "lang", "abstract": "description",
+           "keywords": "subject"}
 
 SCHEMA: dict[str, Field] = {
     "slug": Field("str"),
     "title": Field("str"),
     "subtitle": Field("str", required=False, default=""),
     "short-title": Field("str", required=False, default=""),
-    "authors": Field("maplist", schema=AUTHOR),
+    "authors": Field("authors", schema=AUTHOR),
     "date": Field("date"),
     "publisher": Field("str"),
     "identifier": Field("str"),
     "language": Field("str"),
     "rights": Field("str"),
-    "keywords": Field("strlist", required=False, default=()),
+    "keywords": Field("subjects", required=False, default=(), schema=SUBJECT),
     "abstract": Field("str", required=False, default=""),
-    "funding": Field("map", schema=FUNDING),
+    "funding": Field("map", required=False, schema=FUNDING),  # no funder: no funding block
     "chapters": Field("maplist", schema=CHAPTER),
     "bibliography": Field("strlist", required=False, default=()),
     "citation-style": Field("str", required=False, default="chicago-notes-bibliography"),
@@ -76,7 +86,14 @@ SCHEMA: dict[str, Field] = {
     "colophon": Field("str", required=False, default=""),
     # Who certified the EPUB against WCAG; without it the EPUB claims no conformance.
     "accessibility-certified-by": Field("str", required=False, default=""),
+    # `strict`: a figure without alt text (fig-alt or alt) is an error, not a warning.
+    "accessibility": Field("choice", required=False, default="warn", choices=("warn", "strict")),
+    # Pandoc's names for what imprint had no key for: the bibliography's heading (default:
+    # the locale's word) and the EPUB's cover image (default: the print edition's cover).
+    "reference-section-title": Field("str", required=False, default=""),
+    "cover-image": Field("str", required=False, default=""),
 }
+COVER_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")  # EPUB core media types
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 LANGUAGE = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
@@ -102,20 +119,34 @@ class _Checker:
     def fail(self, loc: Loc, message: str) -> None:
         self.problems.append(Diagnostic(loc, message))
 
-    def mapping(self, node: Any, schema: dict[str, Field], where: str) -> dict[str, Any]:
+    def mapping(self, node: Any, schema: dict[str, Field], where: str,
+                aliases: dict[str, str] | None = None) -> dict[str, Any]:
+        """`aliases`: another name each key may be given under (Pandoc's), instead of ours."""
+        aliases = aliases or {}
         out: dict[str, Any] = {}
         for key in node:
-            if key not in schema:
-                hint = did_you_mean(str(key), schema)
+            if key not in schema and key not in aliases.values():
+                hint = did_you_mean(str(key), [*schema, *aliases.values()])
                 self.fail(self.loc(node, key), f"unknown key '{key}' in {where}{hint}")
         for name, spec in schema.items():
-            if name not in node or node[name] is None:
+            key = self.given_as(node, name, aliases.get(name))
+            if key not in node or node[key] is None:
                 if spec.required:
-                    self.fail(self.loc(node), f"missing required key '{name}' in {where}")
+                    also = f" (or Pandoc's '{aliases[name]}')" if name in aliases else ""
+                    self.fail(self.loc(node), f"missing required key '{name}'{also} in {where}")
                 out[name] = spec.default
                 continue
-            out[name] = self.value(node, name, spec)
+            out[name] = self.value(node, key, spec)
         return out
+
+    def given_as(self, node: Any, name: str, alias: str | None) -> str:
+        """The key `name` is given under: itself, or its alias; both at once is an error."""
+        if alias is None or alias not in node:
+            return name
+        if name in node:
+            self.fail(self.loc(node, alias), f"'{alias}' is Pandoc's name for '{name}', which "
+                      f"is given too (line {self.loc(node, name).line}); keep one of them")
+        return alias
 
     def value(self, parent: Any, key: str, spec: Field) -> Any:
         raw = parent[key]
@@ -160,6 +191,34 @@ class _Checker:
             raise _WrongType("a mapping")
         assert spec.schema is not None
         return self.mapping(raw, spec.schema, "this mapping")
+
+    def as_authors(self, raw: Any, spec: Field) -> list[tuple[Loc, dict[str, Any]]]:
+        """As Pandoc's `author`: a name, a list of names, or a list of maps with `name`."""
+        if isinstance(raw, str):
+            raw = CommentedSeq([raw])
+        if not isinstance(raw, CommentedSeq) or not raw:
+            raise _WrongType("a name, a list of names or a list of mappings with 'name'")
+        assert spec.schema is not None
+        people = []
+        for index, item in enumerate(raw):
+            loc = self.loc(raw, index)
+            if isinstance(item, str) and item.strip():
+                people.append((loc, {"name": item.strip(), "affiliation": "", "bio": ""}))
+            elif isinstance(item, CommentedMap):
+                people.append((loc, self.mapping(item, spec.schema, "this entry")))
+            else:
+                self.fail(loc, f"an author must be a name or a mapping, not {_kind_name(item)}")
+        return people
+
+    def as_subjects(self, raw: Any, spec: Field) -> tuple[str, ...]:
+        """Our keywords, or Pandoc's subject: strings, or maps whose `text` is the subject."""
+        if isinstance(raw, CommentedMap):
+            raw = CommentedSeq([raw])
+        if isinstance(raw, CommentedSeq) and any(isinstance(x, CommentedMap) for x in raw):
+            assert spec.schema is not None
+            return tuple(x if isinstance(x, str) else
+                         self.as_map(x, spec).get("text") or "" for x in raw)
+        return self.as_strlist(raw, spec)
 
     def as_maplist(self, raw: Any, spec: Field) -> list[tuple[Loc, dict[str, Any]]]:
         if not isinstance(raw, CommentedSeq) or not raw:
@@ -215,23 +274,29 @@ def load_config(root: Path) -> Metadata:
     if not isinstance(tree, CommentedMap):
         raise ImprintError.at(Loc(CONFIG_NAME, 1), "must be a mapping of keys to values")
     checker = _Checker(CONFIG_NAME)
-    data = checker.mapping(tree, SCHEMA, CONFIG_NAME)
+    data = checker.mapping(tree, SCHEMA, CONFIG_NAME, ALIASES)
     _check_values(checker, tree, data, root)
     if checker.problems:
         raise ImprintError(checker.problems)
-    return _to_metadata(data)
+    language_key = checker.given_as(tree, "language", ALIASES["language"])
+    return _to_metadata(data, checker.loc(tree, language_key))
 
 
 def _check_values(checker: _Checker, tree: CommentedMap, data: dict[str, Any], root: Path) -> None:
     if data["slug"] and not SLUG.match(data["slug"]):
         checker.fail(checker.loc(tree, "slug"), "'slug' may hold only a-z, 0-9 and '-'")
     if data["language"] and not LANGUAGE.match(data["language"]):
-        checker.fail(checker.loc(tree, "language"), "'language' must be a BCP 47 tag like en-US")
+        key = "lang" if "lang" in tree else "language"
+        checker.fail(checker.loc(tree, key), f"'{key}' must be a BCP 47 tag like en-US")
     for loc, chapter in data["chapters"] or []:
-        file = chapter["file"]
-        why = file and refusal(root, file)
-        if why:
-            checker.fail(loc, f"chapter file '{file}' {why}")
+        _check_chapter(checker, loc, chapter, root)
+    cover = data["cover-image"]
+    if cover:
+        refused = refusal(root, cover) or (
+            None if Path(cover).suffix.lower() in COVER_TYPES else
+            "is not an image an EPUB may use (PNG, JPEG, GIF, SVG or WebP)")
+        if refused:
+            checker.fail(checker.loc(tree, "cover-image"), f"cover image '{cover}' {refused}")
     for index, file in enumerate(data["bibliography"]):
         why = refusal(root, file)
         if why:
@@ -240,7 +305,18 @@ def _check_values(checker: _Checker, tree: CommentedMap, data: dict[str, Any], r
             checker.fail(where, f"bibliography file '{file}' {why}")
 
 
-def _to_metadata(data: dict[str, Any]) -> Metadata:
+def _check_chapter(checker: _Checker, loc: Loc, chapter: dict[str, Any], root: Path) -> None:
+    """One of `file` and `files`, each file one the manuscript may use."""
+    if bool(chapter["file"]) == bool(chapter["files"]):
+        checker.fail(loc, "a chapter needs 'file' (one file) or 'files' (a list), not "
+                     + ("both" if chapter["file"] else "neither"))
+    for file in (chapter["file"], *chapter["files"]):
+        why = file and refusal(root, file)
+        if why:
+            checker.fail(loc, f"chapter file '{file}' {why}")
+
+
+def _to_metadata(data: dict[str, Any], language_loc: Loc) -> Metadata:
     return Metadata(
         slug=data["slug"],
         title=data["title"],
@@ -254,8 +330,10 @@ def _to_metadata(data: dict[str, Any]) -> Metadata:
         rights=data["rights"],
         keywords=tuple(data["keywords"]),
         abstract=data["abstract"],
-        funding=Funding(**data["funding"]),
-        chapters=tuple(ChapterSpec(c["file"], c["kind"], loc) for loc, c in data["chapters"]),
+        funding=Funding(**data["funding"]) if data["funding"] else None,
+        chapters=tuple(ChapterSpec((c["file"] or c["files"][0]), c["kind"], loc,
+                                   tuple(c["files"]) or (c["file"],))
+                       for loc, c in data["chapters"]),
         bibliography=tuple(data["bibliography"]),
         citation_style=data["citation-style"],
         bibliography_all=data["bibliography-all"],
@@ -263,4 +341,8 @@ def _to_metadata(data: dict[str, Any]) -> Metadata:
         notes=data["notes"],
         colophon=data["colophon"],
         certified_by=data["accessibility-certified-by"],
+        accessibility=data["accessibility"],
+        bibliography_title=data["reference-section-title"],
+        cover_image=data["cover-image"],
+        language_loc=language_loc,
     )

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:  # locale.py reads its files into Locales, reporting with this module's Loc
+    from imprint.book.locale import Locale
 
 Severity = Literal["error", "warning"]
 ChapterKind = Literal["front", "body", "back"]
@@ -74,9 +77,16 @@ class Funding:
 class ChapterSpec:
     """One entry of the chapter list in publication.yaml."""
 
-    file: str  # relative to the manuscript folder
+    file: str  # relative to the manuscript folder; the first of `files`
     kind: ChapterKind
     loc: Loc
+    # Every file of the chapter, read one after the other (`files: [a.md, b.md]`); `(file,)`
+    # when the entry names one.
+    files: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.files:
+            object.__setattr__(self, "files", (self.file,))
 
 
 @dataclass(frozen=True)
@@ -93,7 +103,7 @@ class Metadata:
     rights: str
     keywords: tuple[str, ...]
     abstract: str
-    funding: Funding
+    funding: Funding | None  # None: no funder, and no funding block in any edition
     chapters: tuple[ChapterSpec, ...]
     bibliography: tuple[str, ...] = ()
     citation_style: str = "chicago-notes-bibliography"
@@ -102,6 +112,10 @@ class Metadata:
     notes: NotesMode = "endnotes"
     colophon: str = ""
     certified_by: str = ""  # who certified the EPUB's accessibility; "" claims nothing
+    accessibility: str = "warn"  # "strict": a figure without alt text is an error
+    bibliography_title: str = ""  # `reference-section-title`; "" is the locale's word
+    cover_image: str = ""  # the EPUB's cover (`cover-image`); "" is the print edition's cover
+    language_loc: Loc = Loc("publication.yaml")  # where `language:` is, for its warnings
 
 
 @dataclass(frozen=True)
@@ -141,6 +155,7 @@ class Heading:
     id: str
     level: int
     text: str  # plain text, for contents, bookmarks and navigation
+    listed: bool = True  # False: `{.unlisted}`, left out of the contents and navigation
 
 
 @dataclass(frozen=True)
@@ -174,6 +189,7 @@ class Chapter:
     html: str
     headings: tuple[Heading, ...] = ()
     notes: tuple[Note, ...] = ()
+    files: tuple[str, ...] = ()  # every file the chapter was read from, `source`'s first
 
 
 @dataclass(frozen=True)
@@ -187,6 +203,7 @@ class Publication:
     root: Path
     meta: Metadata
     chapters: tuple[Chapter, ...]
+    locale: Locale  # the fixed words of every edition, in `meta.language`
     bibliography: tuple[BibEntry, ...] = ()
     figures: tuple[Figure, ...] = ()
     tables: tuple[Table, ...] = ()

@@ -26,7 +26,7 @@ from weasyprint.document import Document
 
 from imprint.book.model import Diagnostic, ImprintError, Loc, Publication
 from imprint.checks.fidelity_epub import epub_sections, generated_text
-from imprint.checks.fidelity_locate import line_before
+from imprint.checks.fidelity_locate import chapter_files, line_before
 from imprint.checks.fidelity_model import (
     Expected,
     ModelText,
@@ -102,7 +102,7 @@ def sequence_findings(pub: Publication, printed: Printed,
             segment, inside = wanted.at(mismatch.expected_at)
             loc = segment.loc
             if loc is not None and segment.search:
-                loc = line_before(pub.root, loc, segment.text, inside)
+                loc = line_before(pub.root, loc, segment.text, inside, chapter_files(pub, loc))
             found.append(Diagnostic(
                 loc, f"the {edition} text of {describe(pub, key)} differs from the manuscript: "
                 f"expected '{mismatch.expected}', the {edition} prints '{mismatch.printed}'"))
@@ -144,4 +144,5 @@ def _missing_pieces(pub: Publication, printed: Printed, text: str,
 def _piece_loc(pub: Publication, piece: Piece) -> Loc | None:
     if piece.loc is None or not piece.search:
         return piece.loc
-    return line_before(pub.root, piece.loc, piece.text, len(piece.text))
+    return line_before(pub.root, piece.loc, piece.text, len(piece.text),
+                       chapter_files(pub, piece.loc))

@@ -14,7 +14,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from pathlib import Path
 
-from imprint.book.model import Loc
+from imprint.book.model import Loc, Publication
 
 WORD = re.compile(r"\w+")
 WINDOWS = (5, 4, 3)  # phrase lengths tried, longest (most specific) first
@@ -27,32 +27,41 @@ class SourceWords:
 
     joined: str  # " w1 w2 … " (lower case, NFKC)
     offsets: tuple[int, ...]  # offset of each word in `joined`
-    lines: tuple[int, ...]
+    lines: tuple[Loc, ...]  # the file and line of each word
 
 
 def words(text: str) -> list[str]:
     return WORD.findall(unicodedata.normalize("NFKC", text).lower())
 
 
-def source_words(path: Path) -> SourceWords:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError:
-        return SourceWords(" ", (), ())
+def source_words(root: Path, files: tuple[str, ...]) -> SourceWords:
+    """The words of a chapter's files, one file after the other."""
     joined, offsets, lines = [" "], [], []
     length = 1
-    for number, line in enumerate(text.splitlines(), 1):
-        for word in words(line):
-            offsets.append(length)
-            lines.append(number)
-            joined.append(word + " ")
-            length += len(word) + 1
+    for file in files:
+        try:
+            text = (root / file).read_text(encoding="utf-8")
+        except OSError:
+            continue
+        for number, line in enumerate(text.splitlines(), 1):
+            for word in words(line):
+                offsets.append(length)
+                lines.append(Loc(file, number))
+                joined.append(word + " ")
+                length += len(word) + 1
     return SourceWords("".join(joined), tuple(offsets), tuple(lines))
 
 
-def line_before(root: Path, loc: Loc, text: str, offset: int) -> Loc:
-    """The line of `loc`'s file holding the words of `text` just before `offset`."""
-    source = source_words(root / loc.path)
+def chapter_files(pub: Publication, loc: Loc) -> tuple[str, ...]:
+    """Every file of the chapter whose source is `loc` (a chapter may be several files)."""
+    return next((c.files for c in pub.chapters if c.source == loc and c.files), (loc.path,))
+
+
+def line_before(root: Path, loc: Loc, text: str, offset: int,
+                files: tuple[str, ...] = ()) -> Loc:
+    """The line of `loc`'s file (or of the chapter's `files`) holding the words of `text`
+    just before `offset`."""
+    source = source_words(root, files or (loc.path,))
     before = words(text[:offset])
     for end in range(len(before), max(0, len(before) - BACKTRACK), -1):
         for size in WINDOWS:
@@ -61,11 +70,11 @@ def line_before(root: Path, loc: Loc, text: str, offset: int) -> Loc:
             phrase = " " + " ".join(before[end - size:end]) + " "
             line = _occurrence(source, phrase, (" " + " ".join(before[:end]) + " ").count(phrase))
             if line:
-                return Loc(loc.path, line)
+                return line
     return loc
 
 
-def _occurrence(source: SourceWords, phrase: str, nth: int) -> int:
+def _occurrence(source: SourceWords, phrase: str, nth: int) -> Loc | None:
     """Line of the last word of the `nth` occurrence of `phrase` (or of the last one)."""
     found: list[int] = []
     at = source.joined.find(phrase)
@@ -73,7 +82,7 @@ def _occurrence(source: SourceWords, phrase: str, nth: int) -> int:
         found.append(at)
         at = source.joined.find(phrase, at + 1)
     if not found:
-        return 0
+        return None
     last_word = found[-1] + len(phrase) - 2  # inside the phrase's last word
     return source.lines[bisect_right(source.offsets, last_word) - 1]
 

@@ -17,9 +17,6 @@ from imprint.book.model import Chapter, Loc, Publication
 from imprint.checks.fidelity_locate import config_line
 from imprint.checks.fidelity_text import html_parts, normalize, visible_text
 
-# The section titles the house templates print (partials/notes.html.j2, bibliography.html.j2).
-NOTES_TITLE = "Notes"
-BIBLIOGRAPHY_TITLE = "Bibliography"
 BIB_ENTRY = re.compile(r"\s*@\w+\s*\{\s*([^,\s]+)\s*,")
 CAPTIONS = {"figcaption": "figure caption", "caption": "table caption"}
 PIECE_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6", *CAPTIONS)
@@ -125,13 +122,14 @@ def expected_sections(pub: Publication, model: ModelText, *,
         found["notes"] = Expected("notes", _notes_section(pub, model))
     if pub.bibliography:
         found["bibliography"] = Expected(
-            "bibliography", (Segment(BIBLIOGRAPHY_TITLE, None), *model.entries))
+            "bibliography", (Segment(normalize(pub.locale.bibliography), None), *model.entries))
     return found
 
 
 def _notes_section(pub: Publication, model: ModelText) -> tuple[Segment, ...]:
     """The notes section: its title, then each chapter's notes under that chapter's title."""
-    segments = [Segment(NOTES_TITLE, None)]
+    # The section's title is the locale's word, as the templates print it (partials/notes).
+    segments = [Segment(normalize(pub.locale.notes), None)]
     for chapter in pub.chapters:
         if chapter.notes:
             number = f"{chapter.number}. " if chapter.number else ""
@@ -143,11 +141,11 @@ def _notes_section(pub: Publication, model: ModelText) -> tuple[Segment, ...]:
 def pieces(pub: Publication, model: ModelText, *, footnotes: bool) -> dict[str, list[Piece]]:
     """Per section, what must be printed there, in order."""
     funding = pub.meta.funding
-    found = {"copyright": [
+    found: dict[str, list[Piece]] = {"copyright": [
         Piece("funding statement", normalize(funding.statement),
               config_line(pub.root, CONFIG_NAME, "statement")),
         Piece("disclaimer", normalize(funding.disclaimer),
-              config_line(pub.root, CONFIG_NAME, "disclaimer"))]}
+              config_line(pub.root, CONFIG_NAME, "disclaimer"))] if funding else []}
     for chapter in pub.chapters:
         found[f"chapter-{chapter.slug}"] = list(model.headings[chapter.slug])
         if footnotes and chapter.notes:

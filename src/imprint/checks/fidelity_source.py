@@ -26,24 +26,49 @@ SPACED = re.compile(r"(?<![\w.])(\w+) ([,;:.!?])(?=[\s\d]|$)")  # "claim ." ("::
 WORD = re.compile(r"\w+")
 WORD_BEFORE = re.compile(r"\w+[,;:.!?]$")
 WORD_END = re.compile(r"\w*$")
+# A formula (markdown/math.py), which the model reads as a word break (fidelity_text): the file
+# is read the same way, so "equal to $x$." is not "a space before '.'" the author never typed.
+FORMULA = re.compile(r"\$\$.+?\$\$|\$[^\s$](?:[^$]*?[^\s$\\])?\$(?!\d)|\\\(.+?\\\)|\\\[.+?\\\]",
+                     re.DOTALL)
 
 
 @dataclass(frozen=True)
 class Source:
     path: str  # as in diagnostics
-    text: str
+    text: str  # the chapter's files, one after the other
     words: frozenset[str]
+    starts: tuple[tuple[int, str], ...] = ()  # (offset in `text`, file) of each file
+
+    def loc(self, offset: int) -> Loc:
+        """The file and line holding `offset` of the text."""
+        start, path = next(((s, p) for s, p in reversed(self.starts) if s <= offset),
+                           (0, self.path))
+        return Loc(path, self.text.count("\n", start, offset) + 1)
+
+
+def chapter_source(pub: Publication, files: tuple[str, ...]) -> Source | None:
+    """A chapter's files as one text, read as the model's text is: NFKC ("…" is "..."), and
+    a formula a word break (its newlines kept, so lines keep their numbers)."""
+    texts, starts, at = [], [], 0
+    for file in files:
+        try:
+            text = unicodedata.normalize("NFKC", (pub.root / file).read_text(encoding="utf-8"))
+        except OSError:
+            return None
+        text = FORMULA.sub(lambda m: " " + "\n" * m.group().count("\n"), text)
+        starts.append((at, file))
+        texts.append(text)
+        at += len(text) + 1
+    joined = "\n".join(texts)
+    return Source(files[0], joined, frozenset(WORD.findall(joined)), tuple(starts))
 
 
 def spacing_findings(pub: Publication, model: ModelText) -> list[Diagnostic]:
     found = []
     for chapter in pub.chapters:
-        try:
-            text = (pub.root / chapter.source.path).read_text(encoding="utf-8")
-            text = unicodedata.normalize("NFKC", text)  # as the model's text is: "…" is "..."
-        except OSError:
+        source = chapter_source(pub, chapter.files or (chapter.source.path,))
+        if source is None:
             continue
-        source = Source(chapter.source.path, text, frozenset(WORD.findall(text)))
         for rendered in [model.chapters[chapter.slug].text,
                          *(s.text for s in model.notes[chapter.slug])]:
             found += _lost_spaces(source, rendered)
@@ -115,5 +140,5 @@ def _line(source: Source, *patterns: str) -> Loc:
     for pattern in patterns:
         match = re.search(pattern, source.text)
         if match:
-            return Loc(source.path, source.text.count("\n", 0, match.start()) + 1)
+            return source.loc(match.start())
     return Loc(source.path, 1)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from imprint.book.config import CONFIG_NAME
 from imprint.book.model import Diagnostic, Loc, Publication
-from imprint.checks.fidelity_locate import line_before
+from imprint.checks.fidelity_locate import chapter_files, line_before
 from imprint.checks.fidelity_model import Expected, bib_locs
 from imprint.checks.fidelity_text import Printed, context, normalize, squash
 
@@ -27,6 +27,8 @@ SYNTAX = (
     ("table caption", r"Table:"),
     ("cross-reference", r"\\@ref\([^)\s]*\)?|(?<![\w@.])@(?:fig|tbl|sec|eq):[\w:-]+"),
     ("math", r"\$\$"),
+    # A comment or tag printed as text: raw HTML the parse stage neither dropped nor rendered.
+    ("raw HTML", r"<!--|</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>"),
 )
 SIDE = 12
 
@@ -75,8 +77,9 @@ def front_text(pub: Publication) -> str:
     """What the cover, title page, copyright page and contents are made from."""
     meta = pub.meta
     parts = [meta.title, meta.subtitle, meta.short_title, meta.publisher, meta.identifier,
-             meta.rights, meta.colophon, meta.abstract, meta.funding.statement,
-             meta.funding.disclaimer, *meta.keywords,
+             meta.rights, meta.colophon, meta.abstract,
+             *((meta.funding.statement, meta.funding.disclaimer) if meta.funding else ()),
+             *meta.keywords,
              *(f"{a.name} {a.affiliation}" for a in meta.authors),
              *(h.text for c in pub.chapters for h in c.headings)]
     return normalize(" ".join(parts))
@@ -124,9 +127,12 @@ def _cited(pub: Publication, key: str, cited: str) -> Loc | None:
     if key == "bibliography":
         return bib_locs(pub).get(cited)
     chapter = next((c for c in pub.chapters if key.endswith(f"-{c.slug}")), None)
-    return next((c.loc for c in pub.citations if chapter and c.loc.path == chapter.source.path
+    files = (chapter.files or (chapter.source.path,)) if chapter else ()
+    return next((c.loc for c in pub.citations if c.loc.path in files
                  and any(item.key == cited for item in c.items)), None)
 
 
 def _line(pub: Publication, loc: Loc | None, text: str, at: int, search: bool) -> Loc | None:
-    return line_before(pub.root, loc, text, at) if loc is not None and search else loc
+    if loc is None or not search:
+        return loc
+    return line_before(pub.root, loc, text, at, chapter_files(pub, loc))

@@ -22,6 +22,10 @@ BLOCKS = frozenset({
     "ul",
 })
 UNSEEN = frozenset({"head", "script", "style", "title", "template"})
+# A formula is no words: the PDF draws it as vector paths (no text at all), the EPUB holds it as
+# MathML. Both sides read it as a word break, which is also what the PDF's text extraction
+# makes of the gap a drawing leaves between two words ("a $x$ b" reads "a b").
+WORD_BREAKS = frozenset({"math"})
 # Invisible characters: they print nothing, so they must not count on either side.
 # Unicode's format characters (category Cf): soft hyphen, zero-width spaces and joiners, the
 # bidi marks and controls, the BOM, tags. None prints a glyph, and a PDF's text may keep them
@@ -54,6 +58,9 @@ def visible_text(element: etree._Element) -> str:
 def _walk(element: etree._Element, out: list[str]) -> None:
     tag = element.tag if isinstance(element.tag, str) else ""
     name = etree.QName(tag).localname.lower() if tag else ""
+    if name in WORD_BREAKS:
+        out.append(" " + (element.tail or ""))
+        return
     seen = bool(tag) and name not in UNSEEN and element.get("hidden") is None
     block = name in BLOCKS
     if seen:

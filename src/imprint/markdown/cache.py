@@ -23,27 +23,28 @@ class ParseCache:
     """
 
     def __init__(self) -> None:
-        self._entries: dict[str, tuple[str, ParsedChapter]] = {}  # file -> (hash, its parse)
+        # files -> (hash, their parse); a chapter of several files is one entry
+        self._entries: dict[tuple[str, ...], tuple[str, ParsedChapter]] = {}
         self._lock = threading.Lock()
         self.parses = 0  # how many files were really parsed: lets tests see the cache work
 
     def parse(self, root: Path, spec: ChapterSpec) -> ParsedChapter:
-        data = (root / spec.file).read_bytes()
-        digest = hashlib.sha256(data).hexdigest()
+        data = tuple((root / file).read_bytes() for file in spec.files)
+        digest = hashlib.sha256(b"".join(hashlib.sha256(d).digest() for d in data)).hexdigest()
         with self._lock:
-            entry = self._entries.get(spec.file)
+            entry = self._entries.get(spec.files)
         if entry is not None and entry[0] == digest:
             # The spec (kind, line in publication.yaml) may change without the file changing.
             return dataclasses.replace(entry[1], spec=spec)
         parsed = parse_chapter(root, spec, data)
         with self._lock:
             # Only the latest version of each file is kept, so memory stays bounded.
-            self._entries[spec.file] = (digest, parsed)
+            self._entries[spec.files] = (digest, parsed)
             self.parses += 1
         return parsed
 
     def stored(self, file: str) -> ParsedChapter | None:
         """What the cache holds for `file` (for tests: it must be plain data)."""
         with self._lock:
-            entry = self._entries.get(file)
+            entry = self._entries.get((file,))
         return entry[1] if entry is not None else None

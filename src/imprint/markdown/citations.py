@@ -24,6 +24,7 @@ from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
 from imprint.book.model import CiteItem, CiteMode
+from imprint.markdown.xrefs import glued
 
 XREF_PREFIXES = ("fig:", "tbl:", "sec:", "eq:")
 
@@ -62,7 +63,7 @@ def _bracketed_citation(state: StateInline, silent: bool) -> bool:
 
 def _bare_citation(state: StateInline, silent: bool) -> bool:
     start = state.pos
-    if state.src[start] != "@" or (start > 0 and _is_word_char(state.src[start - 1])):
+    if state.src[start] != "@" or glued(state.src, start):  # `王@wang2019` is one
         return False
     match = _BARE_KEY.match(state.src, start + 1, state.posMax)
     if not match:
@@ -151,10 +152,6 @@ def _is_link(state: StateInline, pos: int) -> bool:
         if close != -1 and normalizeReference(state.src[pos + 1 : close]) in references:
             return True
     return False
-
-
-def _is_word_char(char: str) -> bool:
-    return char.isalnum() or char == "_"
 
 
 def _push_token(state: StateInline, start: int, end: int, items: tuple[CiteItem, ...]) -> None:

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
-from markdown_it.rules_block.table import table as table_rule
 from markdown_it.token import Token
+
+from imprint.markdown.tables import starts_table
 
 MARKERS = (":", "~")
 BODY_INDENT = 4  # Pandoc's tab stop: how far a definition's later blocks are indented
@@ -78,7 +79,7 @@ def _definition_line(state: StateBlock, term: int, end: int) -> int | None:
 
 def _is_table_caption(state: StateBlock, term: int, dd_line: int, end: int) -> bool:
     """After a blank line, `: Caption` with a table after its paragraph and blank lines is
-    that table's caption (md_figures attaches it)."""
+    that table's caption (table_captions attaches it)."""
     if dd_line == term + 1:
         return False
     line = dd_line
@@ -88,7 +89,7 @@ def _is_table_caption(state: StateBlock, term: int, dd_line: int, end: int) -> b
         return False
     while line < end and state.isEmpty(line):
         line += 1
-    return line < end and table_rule(state, line, end, True)
+    return line < end and starts_table(state, line, end)
 
 
 def _term(state: StateBlock, line: int) -> None:

@@ -1,24 +1,18 @@
-"""Figures and table captions, in Pandoc's syntax.
+"""Figures, in Pandoc's syntax.
 
 A paragraph holding only an image with a description becomes a figure whose caption is that
-description; a paragraph `: Caption {#tbl:id}` (or `Table: Caption`) right after a table, or
-right before it, becomes that table's caption.
+description. (Table captions are in `table_captions`.)
 """
 
 from __future__ import annotations
-
-import unicodedata
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
-from imprint.markdown.attributes import split_trailing_attrs
-
 
 def figures_plugin(md: MarkdownIt) -> None:
     md.core.ruler.after("inline", "figures", _figures)
-    md.core.ruler.after("figures", "table_captions", _table_captions)
 
 
 def _is_lone_image(tokens: list[Token], index: int) -> bool:
@@ -43,84 +37,12 @@ def _figures(state: StateCore) -> None:
         opening = Token("figure_open", "figure", 1, map=tokens[index].map)
         opening.meta = {
             "src": image.attrGet("src") or "",
-            "attrs": {k: str(v) for k, v in image.attrs.items() if k not in ("src", "alt")},
+            # markdown-it's own `alt` is empty; one that is not came from `{alt="…"}`.
+            "attrs": {k: str(v) for k, v in image.attrs.items()
+                      if k != "src" and (k != "alt" or v)},
         }
         caption = tokens[index + 1]
         caption.children = image.children or []
         tokens[index] = opening
         tokens[index + 2] = Token("figure_close", "figure", -1)
 
-
-def _table_captions(state: StateCore) -> None:
-    """Pandoc's caption may stand before the table or after it; a table whose caption came
-    before it takes none after it, so that paragraph is free for the next table."""
-    tokens = state.tokens
-    index = 0
-    while index < len(tokens):
-        token = tokens[index]
-        if token.type == "table_open" and _is_front_caption(tokens, index - 3, token):
-            _attach_caption(tokens, index, index - 3)
-            index -= 3  # the caption's paragraph, before the table, is gone
-        elif token.type == "table_close" and _is_caption(tokens, index + 1, token.level):
-            opening = _table_of(tokens, index)
-            if tokens[opening + 1].type != "table_caption_open":
-                _attach_caption(tokens, opening, index + 1)
-        index += 1
-
-
-def caption_marker(text: str) -> int:
-    """The length of a caption's marker, 0 if `text` is no caption. Pandoc's markers: `Table:`,
-    `table:`, or `:` not followed by punctuation (`:Caption` needs no space; `:)` is no caption)."""
-    for marker in ("Table:", "table:"):
-        if text.startswith(marker):
-            return len(marker) if text[len(marker) :].strip() else 0
-    following = text[1:2]
-    if not text.startswith(":") or not following or unicodedata.category(following)[0] == "P":
-        return 0
-    return 1 if text[1:].strip() else 0
-
-
-def _is_caption(tokens: list[Token], index: int, level: int) -> bool:
-    return (
-        index >= 0
-        and index + 2 < len(tokens)
-        and tokens[index].type == "paragraph_open"
-        and tokens[index].level == level
-        and caption_marker(tokens[index + 1].content) > 0
-    )
-
-
-def _is_front_caption(tokens: list[Token], index: int, table: Token) -> bool:
-    """A caption paragraph right before the table, a blank line between them (Pandoc's front
-    caption ends with a blank line; without one the table interrupted a paragraph)."""
-    if not _is_caption(tokens, index, table.level):
-        return False
-    paragraph = tokens[index]
-    return bool(paragraph.map and table.map and paragraph.map[1] < table.map[0])
-
-
-def _table_of(tokens: list[Token], close_index: int) -> int:
-    opening = close_index
-    while tokens[opening].type != "table_open":
-        opening -= 1
-    return opening
-
-
-def _attach_caption(tokens: list[Token], opening: int, paragraph: int) -> None:
-    """Move the caption paragraph at `paragraph` into the table opened at `opening`."""
-    inline = tokens[paragraph + 1]
-    children = inline.children or []
-    if children and children[0].type == "text":
-        marker = caption_marker(inline.content)
-        children[0].content = children[0].content[marker:].lstrip()
-    attrs: dict[str, str] = {}
-    if children and children[-1].type == "text":
-        children[-1].content, attrs = split_trailing_attrs(children[-1].content)
-        children[-1].content = children[-1].content.rstrip()
-    tokens[opening].meta["attrs"] = attrs
-    caption = [Token("table_caption_open", "caption", 1), inline,
-               Token("table_caption_close", "caption", -1)]
-    del tokens[paragraph : paragraph + 3]
-    if paragraph < opening:
-        opening -= 3
-    tokens[opening + 1 : opening + 1] = caption

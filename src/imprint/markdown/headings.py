@@ -1,14 +1,21 @@
-"""Pandoc heading attributes: `## Title {#sec:id .class}` sets the heading's id and classes."""
+"""Pandoc heading attributes: `## Title {#sec:id .class}` sets the heading's id and classes;
+`{-}` and `{.unnumbered}` leave it unnumbered, `{.unlisted}` out of the contents.
+
+The block is taken off the heading's source before markdown-it parses its inline content, so
+the title is read as Pandoc reads it: escapes, quotes and entities in the block are the
+attribute grammar's, never the typographer's.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
-from markdown_it.token import Token
 
-from imprint.markdown.attributes import split_trailing_attrs
+from imprint.markdown.attributes import html_attribute, trailing_attrs
+from imprint.markdown.nodes import Node
 
 # The optional closing sequence of an ATX heading. markdown-it removes it only at the end of
 # the line, so before an attribute block `## Title ## {#id}` it stays in the title; Pandoc
@@ -18,35 +25,59 @@ CLOSING_HASHES = re.compile(r"(?:(?<=\s)|^)#+\s*$")
 
 
 def heading_attrs_plugin(md: MarkdownIt) -> None:
-    md.core.ruler.after("inline", "heading_attrs", _heading_attrs)
+    md.core.ruler.before("inline", "heading_attrs", _heading_attrs)
 
 
 def _heading_attrs(state: StateCore) -> None:
     tokens = state.tokens
     for index, token in enumerate(tokens[:-1]):
-        if token.type != "heading_open":
+        if token.type != "heading_open" or tokens[index + 1].type != "inline":
             continue
         inline = tokens[index + 1]
-        last = inline.children[-1] if inline.children else None
-        if last is None or last.type != "text":
+        found = trailing_attrs(inline.content)
+        if found is None:
             continue
-        text, attrs = split_trailing_attrs(last.content)
-        if not attrs:
-            continue
-        last.content = text.rstrip()
-        inline.content = split_trailing_attrs(inline.content)[0].rstrip()
-        _strip_closing_hashes(inline, inline.children or [])
-        for key, value in attrs.items():
-            token.attrSet(key, value)
+        title = inline.content[: found[0]].rstrip()
+        if token.markup.startswith("#"):  # ATX: `## Title ## {#id}` closes before the block
+            title = CLOSING_HASHES.sub("", title).rstrip()
+        inline.content = title
+        for key, value in found[1].items():
+            token.attrSet(html_attribute(key), value)
 
 
-def _strip_closing_hashes(inline: Token, children: list[Token]) -> None:
-    """`Background ##` -> `Background`, in the last text token and in the inline's source."""
-    last = children[-1]
-    match = CLOSING_HASHES.search(last.content)
-    if match is None:
-        return
-    if match.start() == 0 and len(children) > 1 and not children[-2].content[-1:].isspace():
-        return  # the hashes follow other inline content directly (`*C*#`): part of the title
-    last.content = last.content[: match.start()].rstrip()
-    inline.content = CLOSING_HASHES.sub("", inline.content).rstrip()
+def heading_classes(classes: str) -> tuple[bool, bool]:
+    """(numbered, listed) for a heading's `class` attribute, as Pandoc reads them."""
+    names = classes.split()
+    return "unnumbered" not in names, "unlisted" not in names
+
+
+def pandoc_identifier(text: str) -> str:
+    """Pandoc's `auto_identifiers` for a heading's plain text: lowercase, keep letters and
+    digits (any script), `_`, `-` and `.`, words joined by `-`, everything before the first
+    letter dropped; "" when nothing is left (the caller's "section")."""
+    kept = "".join(c for c in text.lower() if c.isspace() or c.isalnum() or c in "_-.")
+    ident = "-".join(kept.split())
+    start = next((i for i, char in enumerate(ident) if char.isalpha()), len(ident))
+    return ident[start:]
+
+
+# Inline nodes whose text Pandoc's `stringify` keeps: a citation or cross-reference as written
+# (`[@key]`, `@fig:x`), code and math as their source. Note calls go, except a `[^label]`,
+# which Pandoc has not resolved yet when it makes the id ("Method[^m]" -> "methodm").
+_TEXT_NODES = frozenset({"text", "code_inline", "citation", "xref", "math_inline",
+                         "math_display", "text_special"})
+
+
+def heading_text(children: Sequence[Node]) -> str:
+    """A heading's text as Pandoc's `stringify` sees it, for its automatic identifier."""
+    parts = []
+    for child in children:
+        if child.type in _TEXT_NODES:
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif child.type == "image":
+            parts.append(heading_text(child.children or ()))
+        elif child.type == "footnote_ref" and "label" in child.meta:
+            parts.append(f"[^{child.meta.text('label')}]")
+    return "".join(parts)

@@ -14,16 +14,17 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import YAMLError
 
-from imprint.book.files import decode_utf8
 from imprint.book.model import ChapterSpec, CiteItem, Diagnostic, Loc
 from imprint.markdown.checks import (
-    control_characters,
     footnote_problems,
     language_problems,
     structure_problems,
 )
-from imprint.markdown.nodes import FrozenMap, Node, Value, line_of
+from imprint.markdown.math import math_problems
+from imprint.markdown.nodes import FrozenMap, Node, Value
 from imprint.markdown.parser import parser
+from imprint.markdown.parts import Joined, Parts, join_files
+from imprint.markdown.raw_html import raw_html, without_html
 
 FRONT_MATTER_KEYS = ("short-title", "title")
 
@@ -36,10 +37,18 @@ class ParsedChapter:
     short_title: str
     nodes: tuple[Node, ...]  # its markdown-it tokens, frozen (`imprint.markdown.nodes`)
     problems: tuple[Diagnostic, ...]
+    parts: Parts | None = None  # where each of its files starts; None: one file
+    # False: no '# ' heading and no front matter `title`, so it continues the chapter before
+    titled: bool = True
+    ignored: tuple[tuple[str, Loc], ...] = ()  # front matter keys imprint does not read
 
     @property
     def path(self) -> str:
         return self.spec.file
+
+    def loc(self, line: int) -> Loc:
+        """Where line `line` of the chapter's (joined) text is: its own file and line."""
+        return self.parts.loc(line) if self.parts is not None else Loc(self.path, line)
 
 
 def chapter_slug(file: str) -> str:
@@ -54,31 +63,38 @@ def chapter_slug(file: str) -> str:
     return safe or "chapter-" + hashlib.sha256(named.encode()).hexdigest()[:8]
 
 
-def parse_chapter(root: Path, spec: ChapterSpec, data: bytes | None = None) -> ParsedChapter:
-    """Parse `spec`'s file, or `data` when the caller has already read (and hashed) its bytes."""
+def parse_chapter(root: Path, spec: ChapterSpec,
+                  data: bytes | tuple[bytes, ...] | None = None) -> ParsedChapter:
+    """Parse `spec`'s files as one text, or `data` (their bytes) when the caller has already
+    read (and hashed) them. Problems in the joined text are reported under the first file,
+    then moved to their own (`Parts.relocate`)."""
     path = spec.file
     if data is None:
-        data = (root / path).read_bytes()
-    text, not_utf8 = decode_utf8(data, path)
-    bad = [not_utf8] if not_utf8 else []
-    bad += control_characters(text, path)
+        data = tuple((root / file).read_bytes() for file in spec.files)
+    joined = join_files(spec.files, data if isinstance(data, tuple) else (data,))
+    text, bad = joined.text, list(joined.problems)
     env: dict[str, Any] = {"path": path}
     tokens = parser().parse(text, env)
-    problems = bad + _raw_html(tokens, path) + _unused_footnotes(env, text, path)
+    # First: it drops HTML comments and makes the allowed tags tokens the checks after read.
+    problems = bad + raw_html(tokens, path) + _unused_footnotes(env, text, path)
     problems += footnote_problems(env, path) + structure_problems(tokens, path)
     problems += language_problems(tokens, path)
-    front, front_problems = _front_matter(tokens, path)
+    problems += math_problems(tokens, path)
+    front, front_problems, ignored = _front_matters(joined)
     problems += front_problems
     title = _title(tokens)
-    if title is None and not bad:
-        problems.append(Diagnostic(Loc(path, 1), "chapter has no '# Title' heading"))
+    if title is None and "title" in front:
+        _insert_heading(tokens, front["title"], joined)
     return ParsedChapter(
         spec=spec,
         slug=chapter_slug(path),
         title=front.get("title") or title or chapter_slug(path),
         short_title=front.get("short-title") or front.get("title") or title or "",
         nodes=tuple(freeze(token) for token in tokens),
-        problems=tuple(problems),
+        problems=tuple(joined.parts.relocate(problems)),
+        parts=joined.parts if len(spec.files) > 1 else None,
+        titled=title is not None or "title" in front or bool(bad),
+        ignored=ignored,
     )
 
 
@@ -135,49 +151,78 @@ def _unused_footnotes(env: dict[str, Any], text: str, path: str) -> list[Diagnos
 def _title(tokens: list[Token]) -> str | None:
     for index, token in enumerate(tokens):
         if token.type == "heading_open" and token.tag == "h1":
-            return tokens[index + 1].content.strip()
+            return without_html(tokens[index + 1].content)
     return None
 
 
 
 
-def _raw_html(tokens: list[Token], path: str) -> list[Diagnostic]:
-    problems = []
-    for token in tokens:
-        if token.type == "html_block":
-            problems.append(_html_problem(path, line_of(token), token.content))
-        for child in token.children or []:
-            if child.type == "html_inline":
-                problems.append(_html_problem(path, line_of(token), child.content))
-    return problems
+@dataclass(frozen=True)
+class FrontMatter:
+    """One file's front matter: the keys imprint reads, their lines, and what it ignores."""
+
+    values: dict[str, str]
+    lines: dict[str, int]  # key -> its line in the file
+    problems: list[Diagnostic]
+    ignored: list[tuple[str, Loc]]
 
 
-def _html_problem(path: str, line: int, content: str) -> Diagnostic:
-    snippet = content.strip().splitlines()[0][:40] if content.strip() else "<…>"
-    return Diagnostic(Loc(path, line), f"raw HTML is not allowed in chapters: {snippet}")
+def _front_matters(joined: Joined) -> tuple[dict[str, str], list[Diagnostic],
+                                            tuple[tuple[str, Loc], ...]]:
+    """The chapter's title and short title, from its first file's front matter; a later file
+    continues the chapter, so its own are ignored, with a warning."""
+    fronts = [_front_matter(token, part.file)
+              for part, token in zip(joined.parts.parts, joined.fronts, strict=True)]
+    problems = [p for front in fronts for p in front.problems]
+    first = joined.parts.parts[0].file
+    for part, front in zip(joined.parts.parts[1:], fronts[1:], strict=True):
+        problems += [Diagnostic(Loc(part.file, front.lines[key]), f"'{key}' is ignored here: "
+                                f"this file continues the chapter of {first}", "warning")
+                     for key in front.values]
+    ignored = tuple(item for front in fronts for item in front.ignored)
+    return fronts[0].values, problems, ignored
 
 
-def _front_matter(tokens: list[Token], path: str) -> tuple[dict[str, str], list[Diagnostic]]:
-    token = next((t for t in tokens if t.type == "front_matter"), None)
+def _insert_heading(tokens: list[Token], title: str, joined: Joined) -> None:
+    """The front matter's `title` as the chapter's `# ` heading, as Quarto makes it: where the
+    heading would stand, after the front matter, mapped to the title's line."""
+    line = _front_matter(joined.fronts[0], joined.parts.parts[0].file).lines["title"] - 1
+    opening = Token("heading_open", "h1", 1, map=[line, line + 1], markup="#", block=True)
+    text = Token("text", "", 0, content=title)
+    inline = Token("inline", "", 0, map=[line, line + 1], content=title, children=[text],
+                   block=True, level=1)
+    closing = Token("heading_close", "h1", -1, markup="#", block=True)
+    at = 1 if tokens and tokens[0].type == "front_matter" else 0
+    tokens[at:at] = [opening, inline, closing]
+
+
+def _front_matter(token: Token | None, path: str) -> FrontMatter:
+    found = FrontMatter({}, {}, [], [])
     if token is None:
-        return {}, []
+        return found
     try:
         data = YAML(typ="rt").load(token.content)
     except YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = (mark.line if mark else 0) + 2
-        return {}, [Diagnostic(Loc(path, line), f"invalid front matter: {error}".splitlines()[0])]
+        found.problems.append(Diagnostic(Loc(path, line),
+                                         f"invalid front matter: {error}".splitlines()[0]))
+        return found
     if data is None:
-        return {}, []
+        return found
     if not isinstance(data, CommentedMap):
-        return {}, [Diagnostic(Loc(path, 2), "front matter must be a mapping")]
-    front, problems = {}, []
+        found.problems.append(Diagnostic(Loc(path, 2), "front matter must be a mapping"))
+        return found
     for key, value in data.items():
         line = data.lc.key(key)[0] + 2
         if key not in FRONT_MATTER_KEYS:
-            problems.append(Diagnostic(Loc(path, line), f"unknown front matter key '{key}'"))
+            # Pandoc and Quarto keep many keys here (author, execute, …): ignored, as Pandoc
+            # ignores what its writer does not use; the pipeline warns once per key.
+            found.ignored.append((str(key), Loc(path, line)))
         elif not isinstance(value, str) or not value.strip():
-            problems.append(Diagnostic(Loc(path, line), f"'{key}' must be a non-empty string"))
+            found.problems.append(Diagnostic(Loc(path, line),
+                                             f"'{key}' must be a non-empty string"))
         else:
-            front[key] = value.strip()
-    return front, problems
+            found.values[key] = value.strip()
+            found.lines[key] = line
+    return found

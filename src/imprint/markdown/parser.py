@@ -5,11 +5,11 @@ from __future__ import annotations
 from functools import cache
 
 from markdown_it import MarkdownIt
-from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
+from imprint.markdown.attributes import attrs_plugin
 from imprint.markdown.blocks import blocks_plugin
 from imprint.markdown.citations import citations_plugin
 from imprint.markdown.code import code_attrs_plugin
@@ -18,6 +18,9 @@ from imprint.markdown.divs import divs_plugin
 from imprint.markdown.figures import figures_plugin
 from imprint.markdown.footnotes import footnote_checks_plugin
 from imprint.markdown.headings import heading_attrs_plugin
+from imprint.markdown.math import math_plugin
+from imprint.markdown.raw_html import raw_html_plugin
+from imprint.markdown.tables import tables_plugin
 from imprint.markdown.typography import typography_plugin
 from imprint.markdown.xrefs import xrefs_plugin
 
@@ -27,7 +30,8 @@ MAX_NESTING = 100
 @cache
 def parser() -> MarkdownIt:
     """One shared parser; per-document state lives in `env`, never on the instance."""
-    # html=True only so raw HTML is tokenized and can be refused with its line.
+    # html=True so raw HTML is tokenized: comments are dropped, a few inline elements kept,
+    # the rest refused with its line (markdown/raw_html.py).
     md = MarkdownIt("commonmark", {"html": True, "xhtmlOut": True, "typographer": True})
     md.enable(["table", "smartquotes"])
     # markdown-it drops whatever is nested deeper than this without a word; the parse stage
@@ -35,17 +39,20 @@ def parser() -> MarkdownIt:
     md.options["maxNesting"] = MAX_NESTING
     md.use(typography_plugin)
     md.use(front_matter_plugin)
+    md.use(raw_html_plugin)
     md.use(footnote_plugin)
     md.use(footnote_checks_plugin)
     md.use(deflist_plugin)
     md.use(pandoc_deflist_plugin)
     md.use(blocks_plugin)
     md.use(code_attrs_plugin)
-    md.use(attrs_plugin, spans=True, after=("image", "span_close", "link_close"))
+    md.use(attrs_plugin)  # Pandoc's attribute grammar, on spans, links and images
     md.use(divs_plugin)
     md.use(heading_attrs_plugin)
     md.use(figures_plugin)
+    md.use(tables_plugin)  # pipe, simple, multiline and grid tables; captions (after figures)
     md.use(xrefs_plugin)
+    md.use(math_plugin)
     md.use(citations_plugin)
     # markdown-it silently drops `file:` URLs and leaves the source text; let them through so
     # the numbering stage can refuse them with a located warning instead.

@@ -9,14 +9,19 @@ citations are returned for the later stages too.
 from __future__ import annotations
 
 import re
-import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from urllib.parse import unquote
 
 from imprint.book.files import local_asset
+from imprint.book.locale import Locale, shipped_locale
 from imprint.book.model import CitationRef, CiteItem, Diagnostic, Figure, Heading, Loc, Table
+from imprint.markdown.attributes import css_length
+from imprint.markdown.headings import heading_classes, heading_text, pandoc_identifier
 from imprint.markdown.nodes import Address, FrozenMap, Node, line_of, walk_inline
 from imprint.markdown.parse import ParsedChapter
+from imprint.preprocess.anchors import Anchors, explicit_ids, xml_id
 
 
 @dataclass(frozen=True)
@@ -25,6 +30,7 @@ class Target:
     label: str  # what a cross-reference prints: "Figure 2", "Table 1", "Chapter 3"
     chapter: str  # slug of the chapter holding it
     kind: str  # "figure", "table", "section"
+    number: str = ""  # what `[-@fig:x]` prints: "2" ("" prints the label)
 
 
 @dataclass(frozen=True)
@@ -53,41 +59,53 @@ class Numbering:
     # chapter slug -> node address -> what was decided about that node
     marks: dict[str, dict[Address, Mark]] = field(default_factory=dict)
     slugs: frozenset[str] = frozenset()
+    anchors: Anchors = field(default_factory=Anchors)  # ids as written -> ids as printed
+    strict_alt: bool = False  # `accessibility: strict`: a figure without fig-alt is an error
+    locale: Locale = field(default_factory=shipped_locale)  # "Figure {n}", "图{n}", …
     next_note: int = 1
     figures: int = 0
     tables: int = 0
+    equations: int = 0
 
     def mark(self, chapter: ParsedChapter, address: Address, mark: Mark) -> None:
         self.marks.setdefault(chapter.slug, {})[address] = mark
 
 
 def number_publication(
-    root: Path, chapters: list[ParsedChapter], note_style: bool
+    root: Path, chapters: list[ParsedChapter], note_style: bool, *, strict_alt: bool = False,
+    locale: Locale | None = None,
 ) -> Numbering:
-    state = Numbering(slugs=frozenset(chapter.slug for chapter in chapters))
+    state = Numbering(slugs=frozenset(chapter.slug for chapter in chapters),
+                      strict_alt=strict_alt, locale=locale or shipped_locale())
+    state.anchors.hold(anchor(ident) for c in chapters for ident in explicit_ids(c.nodes))
     body = 0
     for chapter in chapters:
-        if chapter.spec.kind == "body":
-            body += 1
-        state.chapter_numbers[chapter.slug] = body if chapter.spec.kind == "body" else None
+        numbered = chapter.spec.kind == "body" and _numbered(chapter)  # `# Preface {-}`: not
+        body += numbered
+        state.chapter_numbers[chapter.slug] = body if numbered else None
         state.marks.setdefault(chapter.slug, {})
         _number_blocks(root, chapter, state)
     for chapter in chapters:
         _number_notes(chapter, state, note_style)
+    for chapter in chapters:  # a link may point at a span or div: their ids count too
+        for ident in explicit_ids(chapter.nodes):
+            state.anchors.register(chapter.slug, ident, anchor(ident))
     for chapter in chapters:
         _check_xrefs(chapter, state)
+        _check_links(chapter, state)
     return state
+
+
+def _numbered(chapter: ParsedChapter) -> bool:
+    """Is the chapter's title heading numbered (not `{-}` or `{.unnumbered}`)?"""
+    title = next((n for n in chapter.nodes if n.type == "heading_open" and n.tag == "h1"), None)
+    return title is None or heading_classes(str(title.attr("class") or ""))[0]
 
 
 def anchor(identifier: str) -> str:
     """An id safe everywhere (XML ids may not contain ':'): `fig:exercises` -> `fig-exercises`;
     any character but a letter, digit, `_`, `.` or `-` becomes `-` as well."""
     return re.sub(r"[^\w.-]", "-", identifier)
-
-
-def slugify(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "section"
 
 
 # Ids of imprint's own pages and furniture; an author's id must not take one, or a link to the
@@ -107,16 +125,17 @@ def reserved(ident: str, slugs: frozenset[str]) -> bool:
 
 
 def _add_target(state: Numbering, chapter: ParsedChapter, node: Node, key: str,
-                label: str, kind: str) -> Target:
+                label: str, kind: str, number: int | None = None) -> Target:
     """Register `key` (the id as the author wrote it) under its XML-safe anchor."""
-    where = Loc(chapter.path, line_of(node))
+    where = chapter.loc(line_of(node))
     if key in state.targets:
         state.problems.append(Diagnostic(where, f"duplicate id '{key}'"))
     elif reserved(anchor(key), state.slugs):
         state.problems.append(Diagnostic(where, f"id '{key}' is one imprint gives its own "
                                          "pages and notes; choose another"))
-    target = Target(anchor(key), label, chapter.slug, kind)
+    target = Target(anchor(key), label, chapter.slug, kind, "" if number is None else str(number))
     state.targets[key] = target
+    state.anchors.register(chapter.slug, key, target.id, heading=kind == "section")
     return target
 
 
@@ -134,8 +153,10 @@ def _number_blocks(root: Path, chapter: ParsedChapter, state: Numbering) -> None
     for address, block, child in walk_inline(nodes):
         if child.type == "image":
             _inline_image(root, chapter, address, block, child, state)
+        elif child.type == "math_display" and child.meta.text("label"):
+            _equation(chapter, address, block, child, state)
         elif child.type == "link_open" and _is_local_file(str(child.attr("href") or "")):
-            where = Loc(chapter.path, line_of(block))
+            where = chapter.loc(line_of(block))
             state.mark(chapter, address, Mark(blocked=True))
             state.problems.append(Diagnostic(
                 where, f"link '{child.attr('href')}' points at a local file; not linked",
@@ -148,38 +169,59 @@ def _heading(chapter: ParsedChapter, index: int, state: Numbering) -> Heading:
     level = int(node.tag[1])
     text = "".join(c.content for c in inline.children or () if c.type in ("text", "code_inline"))
     key = str(node.attr("id") or "")
-    if not key:
-        key = _free_id(chapter.slug if level == 1 else f"{chapter.slug}-{slugify(text)}", state)
-    number = state.chapter_numbers[chapter.slug]
-    label = f"Chapter {number}" if level == 1 and number else f"“{text}”"
-    target = _add_target(state, chapter, node, key, label, "section")
-    state.mark(chapter, (index,), Mark(id=target.id))
-    return Heading(id=target.id, level=level, text=text)
+    if key:
+        number = state.chapter_numbers[chapter.slug] if level == 1 else None
+        words = state.locale
+        label = words.chapter_label(number) if number else words.section_label(text)
+        ident = _add_target(state, chapter, node, key, label, "section", number).id
+    else:
+        ident = _free_id(chapter, heading_text(inline.children or ()), state)
+    state.mark(chapter, (index,), Mark(id=ident))
+    listed = heading_classes(str(node.attr("class") or ""))[1]
+    return Heading(id=ident, level=level, text=text, listed=listed)
 
 
-def _free_id(key: str, state: Numbering) -> str:
-    """A generated heading id that neither an author's id nor imprint's own ids hold."""
-    if reserved(anchor(key), state.slugs):
-        key = f"section-{key}"
-    while key in state.targets:
-        key += "-1"
-    return key
+def _free_id(chapter: ParsedChapter, text: str, state: Numbering) -> str:
+    """The id Pandoc gives a heading of `text` (so a link written for Pandoc finds it), printed
+    as an XML id that no other heading, no author's id and none of imprint's own ids hold: the
+    first chapter's "Introduction" is `introduction`, a later one's `introduction-1`."""
+    written = state.anchors.pandoc_id(chapter.slug, pandoc_identifier(text) or "section")
+    base = xml_id(written)
+    if reserved(f"{base}-1", state.slugs):  # a form of imprint's (`ref-…`): no number frees it
+        base = f"section-{base}"
+    printed = state.anchors.free(base, lambda name: reserved(name, state.slugs))
+    state.anchors.register(chapter.slug, written, printed, heading=True)
+    return printed
 
 
 def _figure(root: Path, chapter: ParsedChapter, index: int, state: Numbering) -> None:
     node, caption = chapter.nodes[index], chapter.nodes[index + 1]
     attrs = node.meta.mapping("attrs") or FrozenMap()
-    where = Loc(chapter.path, line_of(node))
+    where = chapter.loc(line_of(node))
     state.figures += 1
     fid = attrs.text("id") or f"figure-{state.figures}"
-    if not attrs.text("fig-alt").strip():
-        state.problems.append(Diagnostic(where, 'figure has no alt text (add fig-alt="…")'))
+    alt = (attrs.text("fig-alt") or attrs.text("alt")).strip()
+    if not alt:  # the caption serves, as Pandoc's alt text is the caption
+        state.problems.append(Diagnostic(where, 'figure has no alt text (add fig-alt="…"); '
+                                         "its caption serves as alt text",
+                                         "error" if state.strict_alt else "warning"))
+    _check_sizes(attrs, where, state)
     image = _check_image(root, node.meta.text("src"), where, state)
-    target = _add_target(state, chapter, node, fid, f"Figure {state.figures}", "figure")
+    label = state.locale.figure_reference(state.figures)
+    target = _add_target(state, chapter, node, fid, label, "figure", state.figures)
     state.mark(chapter, (index,), replace(image, number=state.figures, id=target.id))
     state.figure_list.append(Figure(
-        target.id, state.figures, image.asset or "", attrs.text("fig-alt"), _plain(caption),
+        target.id, state.figures, image.asset or "", alt or _plain(caption), _plain(caption),
         attrs.text("source"), chapter.slug))
+
+
+def _check_sizes(attrs: Mapping[str, object], where: Loc, state: Numbering) -> None:
+    """A `width` or `height` Pandoc would ignore is said, not ignored silently."""
+    for key in ("width", "height"):
+        if key in attrs and css_length(str(attrs[key])) is None:
+            state.problems.append(Diagnostic(
+                where, f"image {key} '{attrs[key]}' is no length (write e.g. 50%, 3in, 8cm or "
+                "300px); ignored", "warning"))
 
 
 def _plain(inline: Node | None) -> str:
@@ -193,11 +235,21 @@ def _table(chapter: ParsedChapter, index: int, caption: Node | None, state: Numb
         return  # a table without a caption is not numbered
     state.tables += 1
     tid = attrs.text("id") or f"table-{state.tables}"
-    target = _add_target(state, chapter, chapter.nodes[index], tid, f"Table {state.tables}",
-                         "table")
+    label = state.locale.table_reference(state.tables)
+    target = _add_target(state, chapter, chapter.nodes[index], tid, label, "table", state.tables)
     state.mark(chapter, (index,), Mark(number=state.tables, id=target.id))
     state.table_list.append(Table(target.id, state.tables, _plain(caption),
                                   attrs.text("source"), chapter.slug))
+
+
+def _equation(chapter: ParsedChapter, address: Address, block: Node, node: Node,
+              state: Numbering) -> None:
+    """`$$…$$ {#eq:x}`: numbered in one sequence through the book, as pandoc-crossref does."""
+    state.equations += 1
+    label = state.locale.fill(state.locale.equation, n=state.equations)
+    target = _add_target(state, chapter, block, node.meta.text("label"), label, "equation",
+                         state.equations)
+    state.mark(chapter, address, Mark(number=state.equations, id=target.id))
 
 
 def _is_local_file(href: str) -> bool:
@@ -206,8 +258,9 @@ def _is_local_file(href: str) -> bool:
 
 def _inline_image(root: Path, chapter: ParsedChapter, address: Address, block: Node,
                   image: Node, state: Numbering) -> None:
-    where = Loc(chapter.path, line_of(block))
+    where = chapter.loc(line_of(block))
     state.mark(chapter, address, _check_image(root, str(image.attr("src") or ""), where, state))
+    _check_sizes(dict(image.attrs), where, state)
     ident = str(image.attr("id") or "")
     if ident.startswith("fig:"):  # meant as a figure, but only a captioned image is one
         state.problems.append(Diagnostic(where, f"image '#{ident}' has no caption, so it is "
@@ -234,7 +287,7 @@ def _number_notes(chapter: ParsedChapter, state: Numbering, note_style: bool) ->
             if key not in footnotes:
                 footnotes[key] = _take_note(state)
                 state.footnote_numbers.append(footnotes[key])
-                state.note_locs[footnotes[key]] = Loc(chapter.path, line_of(block))
+                state.note_locs[footnotes[key]] = chapter.loc(line_of(block))
             state.mark(chapter, address, Mark(number=footnotes[key]))
         elif child.type == "citation":
             number = _take_note(state) if note_style else None
@@ -270,7 +323,7 @@ def _number_footnote_bodies(chapter: ParsedChapter, footnotes: dict[int, int],
             if current is not None:
                 state.mark(chapter, (index,), Mark(number=current))
             else:
-                where = Loc(chapter.path, _first_line_after(chapter.nodes, index))
+                where = chapter.loc(_first_line_after(chapter.nodes, index))
                 state.problems.append(Diagnostic(
                     where, f"footnote '[^{node.meta.get('label')}]' is never referenced",
                     "warning"))
@@ -288,7 +341,7 @@ def _cite(chapter: ParsedChapter, address: Address, block: Node, child: Node,
     cid = f"cite-{len(state.citations) + 1}"
     state.mark(chapter, address, Mark(id=cid, note=number))
     line = child.meta.integer("line")
-    loc = Loc(chapter.path, line + 1 if line is not None else line_of(block))
+    loc = chapter.loc(line + 1 if line is not None else line_of(block))
     state.citations.append(CitationRef(cid, _cite_items(child), loc, number, in_footnote))
     if number is not None and not in_footnote:
         state.note_locs[number] = loc
@@ -304,6 +357,34 @@ def _cite_items(node: Node) -> tuple[CiteItem, ...]:
 def _check_xrefs(chapter: ParsedChapter, state: Numbering) -> None:
     for _, block, child in walk_inline(chapter.nodes):
         if child.type == "xref" and child.meta.text("target") not in state.targets:
-            where = Loc(chapter.path, line_of(block))
+            where = chapter.loc(line_of(block))
             state.problems.append(
                 Diagnostic(where, f"unknown cross-reference '@{child.meta.get('target')}'"))
+
+
+def _check_links(chapter: ParsedChapter, state: Numbering) -> None:
+    """Point each `#id` link at the anchor its id stands for. A link to no id anywhere is a
+    warning, and prints as its text: a dead link would only send the reader nowhere."""
+    for address, block, child in walk_inline(chapter.nodes):
+        href = str(child.attr("href") or "") if child.type == "link_open" else ""
+        if len(href) < 2 or not href.startswith("#"):
+            continue
+        found = state.anchors.resolve(chapter.slug, href) or _bibliography_id(href, state)
+        state.mark(chapter, address, Mark(id=found) if found else Mark(blocked=True))
+        if found is None:
+            breaks = sum(c.type in ("softbreak", "hardbreak")
+                         for c in (block.children or ())[: address[1]])
+            state.problems.append(Diagnostic(
+                chapter.loc(line_of(block) + breaks),
+                f"link '{unquote(href)}' points at no heading, figure or table", "warning"))
+
+
+def _bibliography_id(href: str, state: Numbering) -> str | None:
+    """Pandoc's ids for the bibliography (`#refs`) and its entries (`#ref-key`): imprint's
+    bibliography has them too (as `bibliography` and `ref-key`) once a work is cited."""
+    ident = unquote(href[1:])
+    keys = {item.key for citation in state.citations for item in citation.items}
+    if ident == "refs" and keys:
+        return "bibliography"
+    key = ident.removeprefix("ref-")
+    return f"ref-{key.replace(':', '-')}" if ident.startswith("ref-") and key in keys else None

@@ -12,6 +12,7 @@ from typing import Any
 
 from markdown_it.token import Token
 
+from imprint.book.locale import Locale, shipped_locale
 from imprint.book.model import Chapter, Loc, Note
 from imprint.markdown.nodes import Address, FrozenMap, Node, Value
 from imprint.markdown.parse import ParsedChapter
@@ -26,19 +27,20 @@ PUNCTUATION_IN_QUOTE = ("en", "en-US")
 
 def render_chapters(
     chapters: list[ParsedChapter], numbering: Numbering, formatted: Formatted | None,
-    language: str = "en-US",
+    language: str = "en-US", locale: Locale | None = None,
 ) -> tuple[Chapter, ...]:
     citations = dict(formatted.citations) if formatted else {}
     in_quote = language in PUNCTUATION_IN_QUOTE
-    return tuple(_render(chapter, numbering, citations, in_quote) for chapter in chapters)
+    words = locale or shipped_locale()
+    return tuple(_render(chapter, numbering, citations, in_quote, words) for chapter in chapters)
 
 
 def _render(chapter: ParsedChapter, numbering: Numbering, citations: dict[str, CitationText],
-            in_quote: bool) -> Chapter:
+            in_quote: bool, locale: Locale) -> Chapter:
     tokens = thaw(chapter.nodes, numbering.marks.get(chapter.slug, {}))
     split = next((i for i, t in enumerate(tokens) if t.type == "footnote_block_open"), len(tokens))
     number = numbering.chapter_numbers[chapter.slug]
-    ctx = RenderContext(numbering.targets, citations, number, in_quote)
+    ctx = RenderContext(numbering.targets, citations, number, in_quote, locale=locale)
     renderer = ChapterRenderer()
     options = parser().options
     env = {"imprint": ctx}
@@ -61,6 +63,7 @@ def _render(chapter: ParsedChapter, numbering: Numbering, citations: dict[str, C
         html=html,
         headings=numbering.headings[chapter.slug],
         notes=notes,
+        files=chapter.spec.files,
     )
 
 
@@ -114,6 +117,9 @@ def _apply(token: Token, mark: Mark | None) -> None:
         return
     if token.type == "heading_open" and mark.id is not None:
         token.attrSet("id", mark.id)
+        return
+    if token.type == "link_open" and mark.id is not None:  # `#id` resolved to its anchor
+        token.attrSet("href", f"#{mark.id}")
         return
     decided = {"number": mark.number, "id": mark.id, "asset": mark.asset}
     token.meta.update((key, value) for key, value in decided.items() if value is not None)

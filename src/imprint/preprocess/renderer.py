@@ -14,6 +14,9 @@ from typing import Any, cast
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 
+from imprint.book.locale import Locale, shipped_locale
+from imprint.markdown.attributes import size_style
+from imprint.markdown.math import render_math
 from imprint.preprocess.cite.format import CitationText
 from imprint.preprocess.note_calls import CallPlan, close_quote, plan_calls
 from imprint.preprocess.numbering import Target, anchor
@@ -21,6 +24,18 @@ from imprint.preprocess.numbering import Target, anchor
 # Between two note calls with nothing but space between them, so "4748" reads "47,48". In the
 # HTML, not a CSS `+` rule: that matched calls with words between them too.
 NOTE_SEPARATOR = '<span class="noteref-separator">,</span>'
+
+
+def _table_attrs(token: Token, fit: list[str]) -> str:
+    """A table's id, classes (the author's, and `wide` for smaller type) and, as in Pandoc's
+    HTML, its width when its columns' widths add up to less than the line."""
+    attrs = token.meta.get("attrs", {})
+    ident = f' id="{token.meta["id"]}"' if "id" in token.meta else ""
+    classes = [*str(attrs.get("class", "")).split(), *(n for n in fit if n == "wide")]
+    kind = f' class="{escape(" ".join(classes))}"' if classes else ""
+    total = sum(token.meta.get("widths", ()))
+    style = f' style="width: {round(total * 100)}%"' if 0 < total < 1 else ""
+    return ident + kind + style
 
 
 def note_call(number: int, *, first: bool = True) -> str:
@@ -39,6 +54,7 @@ class RenderContext:
     citations: dict[str, CitationText]  # citation id -> its formatted text
     chapter_number: int | None
     punctuation_in_quote: bool = True  # the locale's rule (American English: true)
+    locale: Locale = field(default_factory=shipped_locale)  # caption labels, "Source: …"
     notes: dict[int, str] = field(default_factory=dict)
     plans: dict[int, tuple[Sequence[Token], CallPlan]] = field(default_factory=dict)
     deferred: list[str] = field(default_factory=list)  # calls waiting for a link to close
@@ -142,7 +158,12 @@ class ChapterRenderer(RendererHTML):
         target = self._ctx(env).targets.get(tokens[idx].meta["target"])
         if target is None:
             return escape(tokens[idx].content, quote=False)
-        return f'<a class="xref" href="#{target.id}">{escape(target.label, quote=False)}</a>'
+        # `[-@fig:x]`: the number alone, the author wrote the word ("Figure [-@fig:x]").
+        text = target.number if tokens[idx].meta.get("bare") and target.number else target.label
+        return f'<a class="xref" href="#{target.id}">{escape(text, quote=False)}</a>'
+
+    # TeX math: MathML with its TeX as alttext, and a numbered display's number (markdown/math).
+    math_inline = math_display = render_math
 
     def heading_open(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
         token = tokens[idx]
@@ -154,21 +175,31 @@ class ChapterRenderer(RendererHTML):
 
     def image(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
         token = tokens[idx]
-        alt = self.renderInlineAsText(token.children or [], options, env)
+        # `{alt="…"}` is Pandoc's alt text; without it, the description is.
+        alt = str(token.attrGet("alt") or self.renderInlineAsText(token.children or [], options,
+                                                                  env))
         if token.meta.get("blocked"):
             return f'<span class="missing-image">[{escape(alt)}]</span>'
-        return f'<img src="{escape(token.meta["asset"])}" alt="{escape(alt)}" />'
+        style = size_style(token.attrs)
+        style = f' style="{escape(style)}"' if style else ""
+        return f'<img src="{escape(token.meta["asset"])}"{style} alt="{escape(alt)}" />'
 
     def figure_open(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
         token = tokens[idx]
         attrs = token.meta["attrs"]
-        alt = escape(attrs.get("fig-alt", ""))
+        # Quarto's fig-alt, else Pandoc's alt, else the caption (numbering warned about it).
+        alt = escape(attrs.get("fig-alt") or attrs.get("alt") or self.renderInlineAsText(
+            tokens[idx + 1].children or [], options, env).strip())
+        style = size_style(attrs)
+        style = f' style="{escape(style)}"' if style else ""
         if token.meta.get("blocked"):
             img = f'<p class="missing-image">[{alt}]</p>'
         else:
-            img = f'<img src="{escape(token.meta["asset"])}" alt="{alt}" />'
+            img = f'<img src="{escape(token.meta["asset"])}"{style} alt="{alt}" />'
         env["imprint_figure_source"] = attrs.get("source", "")
-        label = f'<span class="caption-label">Figure {token.meta["number"]}.</span> '
+        words = self._ctx(env).locale
+        label = words.caption(words.figure_label(token.meta["number"]))
+        label = f'<span class="caption-label">{escape(label, quote=False)}</span> '
         return (
             f'<figure id="{token.meta["id"]}" class="figure">\n{img}\n'
             f"<figcaption>{label}"
@@ -176,21 +207,42 @@ class ChapterRenderer(RendererHTML):
 
     def figure_close(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
         source = env.pop("imprint_figure_source", "")
-        line = f'<span class="caption-source">Source: {escape(source)}</span>' if source else ""
+        said = self._ctx(env).locale.fill(self._ctx(env).locale.source, source=source)
+        line = f'<span class="caption-source">{escape(said)}</span>' if source else ""
         return f"{line}</figcaption>\n</figure>\n"
 
     def table_open(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        """A table in its wrapper: a labelled region that scrolls sideways on a screen too
+        narrow for it and, in print, carries its fit (markdown/table_fit.py)."""
         token = tokens[idx]
         env.setdefault("imprint_tables", []).append(token.meta.get("attrs", {}).get("source", ""))
-        if "id" in token.meta:
-            return f'<table id="{token.meta["id"]}">\n'
-        return "<table>\n"
+        fit = str(token.meta.get("fit", "")).split()
+        words = self._ctx(env).locale
+        number = token.meta.get("number")
+        label = (words.table_label(number) if number
+                 else self._first_row(tokens, idx, options, env))
+        wrapper = " ".join(["table-wrap", *(name for name in fit if name != "wide")])
+        return (f'<div class="{wrapper}" role="region" tabindex="0" '
+                f'aria-label="{escape(label)}">\n<table{_table_attrs(token, fit)}>\n')
+
+    def _first_row(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        """An unnumbered table's name for screen readers: its first row's words."""
+        row = []
+        for token in tokens[idx + 1:]:
+            if token.type == "tr_close":
+                break
+            if token.type == "inline":
+                row.append(" ".join(self.renderInlineAsText(token.children or [], options,
+                                                            env).split()))
+        fallback = self._ctx(env).locale.table.format(n="").strip()  # "Table", "表"
+        return ", ".join(text for text in row if text)[:80] or fallback
 
     def table_caption_open(self, tokens: Sequence[Token], idx: int, options: Any,
                            env: Any) -> str:
         opening = next(t for t in reversed(tokens[:idx]) if t.type == "table_open")
-        number = opening.meta.get("number")
-        return f'<caption><span class="caption-label">Table {number}.</span> '
+        words = self._ctx(env).locale
+        label = words.caption(words.table_label(opening.meta["number"]))
+        return f'<caption><span class="caption-label">{escape(label, quote=False)}</span> '
 
     def table_caption_close(self, tokens: Sequence[Token], idx: int, options: Any,
                             env: Any) -> str:
@@ -198,8 +250,9 @@ class ChapterRenderer(RendererHTML):
 
     def table_close(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
         source = env["imprint_tables"].pop()
-        line = f'<p class="table-source">Source: {escape(source)}</p>\n' if source else ""
-        return "</table>\n" + line
+        said = self._ctx(env).locale.fill(self._ctx(env).locale.source, source=source)
+        line = f'<p class="table-source">{escape(said)}</p>\n' if source else ""
+        return "</table>\n" + line + "</div>\n"
 
     def container_div_open(self, tokens: Sequence[Token], idx: int, options: Any,
                            env: Any) -> str:
@@ -230,6 +283,17 @@ class ChapterRenderer(RendererHTML):
         return "</div>\n"
 
     def front_matter(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        return ""
+
+    def raw_html(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        """An allowed inline element (markdown/raw_html.py): a tag made from its sanitized
+        attributes, so `<br>` prints as `<br />` and nothing the author wrote passes raw."""
+        return self.renderToken(tokens, idx, options, env)
+
+    def html_inline(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        return ""  # the parse stage refuses or drops every raw tag: never print one as written
+
+    def html_block(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
         return ""
 
     def footnote_anchor(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:

@@ -6,13 +6,13 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from imprint.book.config import load_config
-from imprint.book.model import ChapterSpec, Diagnostic
+from imprint.book.model import Chapter, ChapterSpec, Diagnostic
 from imprint.markdown.parse import chapter_slug
 from imprint.pipeline import build_publication
 from imprint.preview.page import PageRenderer, chapter_url
@@ -42,11 +42,18 @@ def chosen_chapter(options: Options) -> ChapterSpec:
     return select_chapter(load_config(root).chapters, root, options.chapter)
 
 
+def _holding(chapters: Sequence[Chapter], spec: ChapterSpec) -> int:
+    """The chapter holding `spec`'s file: a file that continues a chapter is previewed as
+    part of it. The first chapter when none does (the build failed)."""
+    return next((i for i, c in enumerate(chapters) if spec.file in c.files), 0)
+
+
 def print_check(options: Options) -> tuple[Path, list[Diagnostic]]:
     """Write build/preview/<slug>.pdf; return it with the build's and WeasyPrint's warnings."""
-    slug = chapter_slug(chosen_chapter(options).file)
-    pub = build_publication(options.manuscript, options.build / ".cache")
-    chapter = next(c for c in pub.chapters if c.slug == slug)
+    spec = chosen_chapter(options)
+    pub = build_publication(options.manuscript, options.build / ".cache", styles=options.styles)
+    chapter = pub.chapters[_holding(pub.chapters, spec)]
+    slug = chapter.slug
     target = chapter_pdf_path(options.build, slug)
     options.say(f"rendering {target}")
     warnings = write_chapter_pdf(pub, chapter, options.styles, target)
@@ -56,11 +63,13 @@ def print_check(options: Options) -> tuple[Path, list[Diagnostic]]:
 def serve(options: Options) -> None:
     """Serve until Ctrl-C (or SIGTERM), then stop the server and the watcher cleanly."""
     spec = chosen_chapter(options)
-    state = PreviewState(options.manuscript, options.build)
+    state = PreviewState(options.manuscript, options.build, options.styles)
     started = time.perf_counter()
-    _report(options, state.rebuild(), "built the book", started)
-    site = Site(state, PageRenderer(options.styles, state.boot), options.styles,
-                chapter_slug(spec.file))
+    snapshot = state.rebuild()
+    _report(options, snapshot, "built the book", started)
+    chapters = snapshot.pub.chapters if snapshot.pub else ()
+    home = chapters[_holding(chapters, spec)].slug if chapters else chapter_slug(spec.file)
+    site = Site(state, PageRenderer(options.styles, state.boot), options.styles, home)
     server = bind(options.port, site)
     thread = threading.Thread(target=server.serve_forever, name="imprint-preview", daemon=True)
     thread.start()

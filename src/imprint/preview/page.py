@@ -77,9 +77,10 @@ class PageRenderer:
         chapters = pub.chapters if pub else ()
         index = chapters.index(chapter) if chapter in chapters else -1
         warnings = [d for d in pub.diagnostics if d.loc and chapter
-                    and d.loc.path == chapter.source.path] if pub else []
+                    and d.loc.path in (chapter.files or (chapter.source.path,))] if pub else []
         return {
             "meta": pub.meta if pub else None,
+            "locale": pub.locale if pub else None,
             "chapter": chapter,
             "slug": slug,
             "book_chapters": chapters,

@@ -41,8 +41,9 @@ def _by_path(specs: tuple[ChapterSpec, ...], root: Path, choice: str,
     # absolute path (or one through a symbolic link) all name the same entry; so does the bare
     # file name `03-arms.md`.
     candidates = {(cwd / choice).resolve(), (root / choice).resolve()}
-    for spec in specs:
-        if (root / spec.file).resolve() in candidates or Path(spec.file).name == choice:
+    for spec in specs:  # any file of a chapter of several files names it
+        if any((root / file).resolve() in candidates or Path(file).name == choice
+               for file in spec.files):
             return spec
     return None
 

@@ -12,6 +12,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from imprint.book.locale import SHIPPED_STYLES
 from imprint.book.model import Diagnostic, ImprintError, Loc, Publication
 from imprint.markdown.cache import ParseCache
 from imprint.pipeline import build_publication
@@ -30,8 +31,9 @@ class Snapshot:
 
 
 class PreviewState:
-    def __init__(self, root: Path, build_dir: Path) -> None:
+    def __init__(self, root: Path, build_dir: Path, styles: Path = SHIPPED_STYLES) -> None:
         self.root = root.resolve()
+        self.styles = styles  # the house style: its locales give the book's fixed words
         self.cache_dir = build_dir / ".cache"
         self.parse_cache = ParseCache()  # chapters are re-parsed only when their bytes change
         # A new id per server start: a page left open across a restart reloads itself.
@@ -52,7 +54,8 @@ class PreviewState:
         """Build the whole publication (cheap: caches) so numbers are those of the full book;
         on failure keep the last good build and record why."""
         try:
-            pub = build_publication(self.root, self.cache_dir, cache=self.parse_cache)
+            pub = build_publication(self.root, self.cache_dir, cache=self.parse_cache,
+                                    styles=self.styles)
         except ImprintError as error:
             return self._publish(errors=error.diagnostics)
         except OSError as error:  # e.g. a file caught between an editor's delete and rename

@@ -4,7 +4,8 @@ The facts are read back from the finished XHTML (images and their alt text, tabl
 captions, headings, the navigation document, language changes), and every schema.org claim
 and the summary are written from those facts: a publication without a page list does not
 claim page navigation, and one image without a description withdraws `alternativeText` and
-the WCAG conformance claim.
+the WCAG conformance claim. The summary's sentences are the locale's (`a11y:` in
+styles/locales/<lang>.yaml), in the book's language.
 """
 
 from __future__ import annotations
@@ -13,16 +14,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from xml.etree import ElementTree
 
+from imprint.book.locale import A11yWords
+
 XHTML = "{http://www.w3.org/1999/xhtml}"
 EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
-# What imprint itself checks; it is no certification, so it claims no conformance.
-CHECKED_ONLY = ("It claims no conformance to an accessibility standard, as no one has certified "
-                "it; it is made to pass the EPUBCheck and DAISY Ace checkers.")
+CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"  # a standard's name: not translated
 MEDIA = ("audio", "video", "canvas", "script")  # what could carry sound, motion or flashing
-LANGUAGE_NAMES = {"zh": "Chinese", "ru": "Russian", "uk": "Ukrainian", "fr": "French",
-                  "de": "German", "es": "Spanish", "ja": "Japanese", "ko": "Korean"}
+FULL_WIDTH_STOPS = ("。", "！", "？")
 
 
 @dataclass(frozen=True)
@@ -71,16 +70,16 @@ def conforms(facts: ContentFacts) -> bool:
     return facts.images == facts.images_described and facts.tables == facts.tables_captioned
 
 
-def a11y_metadata(facts: ContentFacts, certifier: str = "") -> A11yMetadata:
+def a11y_metadata(facts: ContentFacts, words: A11yWords, certifier: str = "") -> A11yMetadata:
     """`certifier`: who certified the publication (publication.yaml); only then, and only when
-    the content bears it out, is WCAG conformance claimed."""
+    the content bears it out, is WCAG conformance claimed. `words`: the summary's sentences."""
     props = [("schema:accessMode", "textual")]
     if facts.images:
         props.append(("schema:accessMode", "visual"))
     props += [("schema:accessModeSufficient", mode) for mode in _sufficient(facts)]
     props += [("schema:accessibilityFeature", feature) for feature in _features(facts)]
     props.append(("schema:accessibilityHazard", "unknown" if facts.media else "none"))
-    props.append(("schema:accessibilitySummary", summary(facts, certifier)))
+    props.append(("schema:accessibilitySummary", summary(facts, words, certifier)))
     if certifier and conforms(facts):
         props += [("dcterms:conformsTo", CONFORMANCE), ("a11y:certifiedBy", certifier)]
     return A11yMetadata(tuple(props))
@@ -107,35 +106,37 @@ def _features(facts: ContentFacts) -> list[str]:
     return features
 
 
-def summary(facts: ContentFacts, certifier: str = "") -> str:
-    """A plain-language account of the features above, sentence by sentence."""
+def summary(facts: ContentFacts, words: A11yWords, certifier: str = "") -> str:
+    """A plain-language account of the features above, sentence by sentence. What imprint
+    checks itself is no certification, so without a certifier it claims no conformance."""
     said = []
     if certifier and conforms(facts):
-        said.append(f"This publication meets {CONFORMANCE}, as certified by {certifier}.")
+        said.append(words.certified.format(standard=CONFORMANCE, certifier=certifier))
     else:
-        said.append(CHECKED_ONLY)
+        said.append(words.no_claim)
     if facts.headings and facts.toc:
-        said.append("Headings, landmarks and a table of contents give its structure.")
-    said.append(_described(facts.images, facts.images_described, "image", "a text description"))
+        said.append(words.structure)
+    said.append(_described(facts.images, facts.images_described, words, "images"))
     if facts.tables:
-        said.append(_described(facts.tables, facts.tables_captioned, "table", "a caption"))
+        said.append(_described(facts.tables, facts.tables_captioned, words, "tables"))
     if facts.pages:
-        said.append(f"The {facts.pages} page numbers of the print edition are marked in the "
-                    "text and listed for navigation.")
+        said.append(words.pages.format(pages=facts.pages))
     if facts.languages:
-        names = " and ".join(LANGUAGE_NAMES.get(code, code) for code in facts.languages)
-        said.append(f"Passages in {names} are marked with their language.")
-    said.append("It contains media whose hazards have not been assessed." if facts.media
-                else "It has no known hazards.")
-    return " ".join(said)
+        names = words.list_and.join(words.language_name(code) for code in facts.languages)
+        said.append(words.languages.format(languages=names))
+    said.append(words.media if facts.media else words.no_hazards)
+    # Sentences ending in a full-width stop (Chinese, Japanese) run on without a space.
+    return "".join(s + ("" if s.endswith(FULL_WIDTH_STOPS) else " ") for s in said).rstrip()
 
 
-def _described(total: int, described: int, noun: str, what: str) -> str:
+def _described(total: int, described: int, words: A11yWords, noun: str) -> str:
     """'All 4 images have a text description.', '1 of its 4 images lacks a caption.'"""
-    if total == 0:
-        return f"It has no {noun}s."
-    if described == total:
-        return f"Its one {noun} has {what}." if total == 1 else f"All {total} {noun}s have {what}."
     missing = total - described
-    verb = "lacks" if missing == 1 else "lack"
-    return f"{missing} of its {total} {noun}s {verb} {what}."
+    if total == 0:
+        case = "none"
+    elif described == total:
+        case = "one" if total == 1 else "all"
+    else:
+        case = "one_missing" if missing == 1 else "missing"
+    pattern: str = getattr(words, f"{noun}_{case}")
+    return pattern.format(total=total, missing=missing)

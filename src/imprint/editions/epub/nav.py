@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Protocol
 from xml.etree import ElementTree
 
+from imprint.book.locale import Locale
 from imprint.book.model import Metadata
 from imprint.editions.epub.pagebreaks import PageLink
 from imprint.editions.html.templates import render
@@ -43,17 +44,18 @@ class NavPoint:
     children: tuple[NavPoint, ...] = ()
 
 
-def landmarks(docs: Sequence[SpineDocument]) -> list[Landmark]:
-    """Cover, title page, contents, start of the body, notes and bibliography, when present."""
+def landmarks(docs: Sequence[SpineDocument], locale: Locale) -> list[Landmark]:
+    """Cover, title page, contents, start of the body, notes and bibliography, when present,
+    labelled in the book's language."""
     names = {doc.name for doc in docs}
     first_body = next((d.name for d in docs if d.body_type == "bodymatter"), None)
     candidates = [
-        Landmark("cover", "cover.xhtml", "Cover"),
-        Landmark("titlepage", "titlepage.xhtml", "Title Page"),
-        Landmark("toc", "contents.xhtml", "Contents"),
-        Landmark("bodymatter", first_body or "", "Start of Content"),
-        Landmark("endnotes", "notes.xhtml", "Notes"),
-        Landmark("bibliography", "bibliography.xhtml", "Bibliography"),
+        Landmark("cover", "cover.xhtml", locale.cover),
+        Landmark("titlepage", "titlepage.xhtml", locale.title_page),
+        Landmark("toc", "contents.xhtml", locale.contents),
+        Landmark("bodymatter", first_body or "", locale.start_of_content),
+        Landmark("endnotes", "notes.xhtml", locale.notes),
+        Landmark("bibliography", "bibliography.xhtml", locale.bibliography),
     ]
     return [landmark for landmark in candidates if landmark.href in names]
 
@@ -82,9 +84,9 @@ def _points(ol: ElementTree.Element | None, counter: Iterator[int]) -> tuple[Nav
 
 
 def ncx(styles: Path, meta: Metadata, points: tuple[NavPoint, ...],
-        pages: tuple[PageLink, ...]) -> bytes:
+        pages: tuple[PageLink, ...], locale: Locale) -> bytes:
     arabic = [int(page.label) for page in pages if page.label.isdigit()]
-    return render(styles, "epub/toc.ncx.j2", meta=meta, points=points, pages=pages,
+    return render(styles, "epub/toc.ncx.j2", meta=meta, points=points, pages=pages, locale=locale,
                   depth=_depth(points), max_page=max(arabic, default=0)).encode("utf-8")
 
 

@@ -5,20 +5,21 @@ from __future__ import annotations
 
 from ebooklib import epub
 
+from imprint.book.locale import Locale
 from imprint.book.model import Metadata
 from imprint.editions.epub.a11y import ContentFacts, a11y_metadata
 
 COVER_ID = "cover-image"
 
 
-def describe(book: epub.EpubBook, meta: Metadata, facts: ContentFacts) -> None:
+def describe(book: epub.EpubBook, meta: Metadata, facts: ContentFacts, locale: Locale) -> None:
     _dublin_core(book, meta)
     # EPUB 2 reading systems find the cover image through this meta; EPUB 3 through the
     # manifest's cover-image property.
     book.add_metadata(None, "meta", "", {"name": "cover", "content": COVER_ID})
     if facts.pages:
         _pagination_source(book, meta)
-    for prop, value in a11y_metadata(facts, certifier=meta.certified_by).properties:
+    for prop, value in a11y_metadata(facts, locale.a11y, certifier=meta.certified_by).properties:
         book.add_metadata(None, "meta", value, {"property": prop})
 
 

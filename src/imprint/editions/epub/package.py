@@ -8,6 +8,7 @@ documents as finally rendered.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,6 +35,14 @@ MEDIA_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg
                ".jpeg": "image/jpeg", ".gif": "image/gif", ".webp": "image/webp"}
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 COVER_SRC = "images/cover.png"
+MATHML = re.compile(rb"<math[\s>]")  # a TeX formula's MathML (markdown/tex.py)
+
+
+def cover_src(pub: Publication) -> str:
+    """The cover's name in the package: the print edition's cover, or the author's image
+    (`cover-image`, as Pandoc's EPUB writer takes it), still under imprint's own names."""
+    suffix = Path(pub.meta.cover_image).suffix.lower()
+    return f"images/cover{suffix}" if pub.meta.cover_image else COVER_SRC
 
 
 @dataclass(frozen=True)
@@ -66,20 +75,23 @@ def _documents(pub: Publication, styles: Path, context: dict[str, Any]) -> list[
     def part(name: str, **extra: Any) -> str:
         return render(styles, name, **context, **extra)
 
+    words = pub.locale  # the documents' titles, in the book's language
     docs = [
-        Document("cover.xhtml", "Cover", part("epub/cover.html.j2"), "cover"),
-        Document("titlepage.xhtml", "Title Page", part("partials/titlepage.html.j2", pdf=False),
+        Document("cover.xhtml", words.cover, part("epub/cover.html.j2"), "cover"),
+        Document("titlepage.xhtml", words.title_page,
+                 part("partials/titlepage.html.j2", pdf=False), "frontmatter"),
+        Document("copyright.xhtml", words.copyright, part("partials/copyright.html.j2"),
                  "frontmatter"),
-        Document("copyright.xhtml", "Copyright", part("partials/copyright.html.j2"),
+        Document("contents.xhtml", words.contents, part("epub/contents.html.j2"),
                  "frontmatter"),
-        Document("contents.xhtml", "Contents", part("epub/contents.html.j2"), "frontmatter"),
     ]
     for chapter in context["front"] + context["body"]:
         docs.append(_chapter_doc(chapter, part))
     if context["has_endnotes"]:
-        docs.append(Document("notes.xhtml", "Notes", part("partials/notes.html.j2"), "backmatter"))
+        docs.append(Document("notes.xhtml", words.notes, part("partials/notes.html.j2"),
+                             "backmatter"))
     if pub.bibliography:
-        docs.append(Document("bibliography.xhtml", "Bibliography",
+        docs.append(Document("bibliography.xhtml", words.bibliography,
                              part("partials/bibliography.html.j2"), "backmatter"))
     docs += [_chapter_doc(chapter, part) for chapter in context["back"]]
     return docs
@@ -96,7 +108,7 @@ def _context(pub: Publication) -> dict[str, Any]:
     files = {c.slug: chapter_file(c) for c in pub.chapters}
     context["call_href"] = lambda chapter: files[chapter.slug]
     # `href` stays "#id": `finish` points it at the right file once every file's ids are known.
-    context["cover_src"] = COVER_SRC
+    context["cover_src"] = cover_src(pub)
     # Print may set notes at the foot of the page; a reflowable book has no page foot, so the
     # EPUB always collects them in its notes section, numbered as in print.
     context["has_endnotes"] = any(c.notes for c in pub.chapters)
@@ -130,8 +142,9 @@ def render_package(pub: Publication, styles: Path, layout: PrintLayout) -> Packa
     for name, fragment in zip(names, fragments, strict=True):
         finish(name, owner, assets)(fragment)
     links = mark_pages(names, fragments, layout.pages, pub.meta.language)
-    nav = Document("nav.xhtml", "Contents", render(
-        styles, "epub/nav.html.j2", **context, landmarks=landmarks(docs), pages=links))
+    nav = Document("nav.xhtml", pub.locale.contents, render(
+        styles, "epub/nav.html.j2", **context, landmarks=landmarks(docs, pub.locale),
+        pages=links))
     pages = tuple(_page(styles, pub, doc, fragment.html())
                   for doc, fragment in zip(docs, fragments, strict=True))
     nav_body = rewrite(nav.body, finish(nav.name, owner, {}))
@@ -141,21 +154,33 @@ def render_package(pub: Publication, styles: Path, layout: PrintLayout) -> Packa
 def build_book(pub: Publication, styles: Path, layout: PrintLayout) -> epub.EpubBook:
     package = render_package(pub, styles, layout)
     book = epub.EpubBook()
-    describe(book, pub.meta, content_facts([*package.pages, package.nav], pub.meta.language))
+    describe(book, pub.meta, content_facts([*package.pages, package.nav], pub.meta.language),
+             pub.locale)
     for doc, xhtml in zip(package.docs, package.pages, strict=True):
-        book.add_item(epub.EpubItem(uid=Path(doc.name).stem, file_name=doc.name,
-                                    media_type=XHTML, content=xhtml))
+        item = epub.EpubItem(uid=Path(doc.name).stem, file_name=doc.name, media_type=XHTML,
+                             content=xhtml)
+        if MATHML.search(xhtml):  # EPUB 3 requires the property on a document with MathML
+            set_manifest_properties(item, ["mathml"])
+        book.add_item(item)
     book.spine = list(book.get_items())
     _item(book, "nav", "nav.xhtml", XHTML, package.nav, "nav")
     _item(book, "ncx", "toc.ncx", "application/x-dtbncx+xml",
-          ncx(styles, pub.meta, toc_points(package.nav), package.page_links))
+          ncx(styles, pub.meta, toc_points(package.nav), package.page_links, pub.locale))
     _item(book, "style", "style/epub.css", "text/css", (styles / "epub.css").read_bytes())
-    _item(book, COVER_ID, COVER_SRC, "image/png", layout.cover_png, "cover-image")
+    cover = cover_src(pub)
+    _item(book, COVER_ID, cover, MEDIA_TYPES[Path(cover).suffix], _cover_bytes(pub, layout),
+          "cover-image")
     for asset in pub.assets:
         media_type = MEDIA_TYPES.get(Path(asset).suffix.lower(), "application/octet-stream")
         _item(book, f"asset-{len(list(book.get_items()))}", asset_file(asset), media_type,
               (pub.root / asset).read_bytes())
     return book
+
+
+def _cover_bytes(pub: Publication, layout: PrintLayout) -> bytes:
+    if pub.meta.cover_image:  # checked by the config: a file inside the manuscript folder
+        return (pub.root / pub.meta.cover_image).read_bytes()
+    return layout.cover_png
 
 
 def _item(book: epub.EpubBook, uid: str, name: str, media_type: str, content: bytes,

@@ -24,6 +24,10 @@ HOISTABLE = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "a", "em", "stro
                        "figure", "aside", "div", "header", "hgroup"})
 
 
+# What print lays out in place of an EPUB element: a formula's MathML is drawn as an SVG.
+PRINTED_AS = {"svg": "math"}
+
+
 @dataclass(frozen=True)
 class PageLink:
     label: str
@@ -145,6 +149,7 @@ def _lookup(anchor: Anchor, scans: list[_Scan]) -> _Block | None:
 
 def _exact(block: _Block, offset: int, tag: str, scan: _Scan) -> Point | None:
     target = block.count + offset
+    tag = PRINTED_AS.get(tag, tag)
     if tag:
         found = next((node for node in block.node.iter(tag)
                       if node is not block.node and scan.counts[node] >= target), None)
@@ -204,6 +209,8 @@ class _Scanner:
 
     def visit(self, element: Node) -> None:
         self.counts[element] = start = self.total
+        if element.tag == "math":  # print draws it (pdf/math_svg.py): no characters, no marker
+            return
         self.text(Slot(element))
         for child in element:
             if not isinstance(child.tag, str):  # a comment: its text is no text

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -24,11 +23,6 @@ def environment(styles: Path) -> Environment:
     )
 
 
-def date_text(iso: str) -> str:
-    """'2026-11-28' -> 'November 2026', as reports print their date."""
-    return dt.date.fromisoformat(iso).strftime("%B %Y")
-
-
 def base_context(pub: Publication) -> dict[str, Any]:
     chapters = pub.chapters
     return {
@@ -39,7 +33,10 @@ def base_context(pub: Publication) -> dict[str, Any]:
         "back": [c for c in chapters if c.kind == "back"],
         "bibliography": pub.bibliography,
         "has_endnotes": pub.meta.notes == "endnotes" and any(c.notes for c in chapters),
-        "date_text": date_text(pub.meta.date),
+        # The fixed words in the book's language (styles/locales/): `locale.contents`, …
+        "locale": pub.locale,
+        "date_text": pub.locale.date_text(pub.meta.date),  # 'November 2026', '2026年11月'
+        "authors_text": pub.locale.join(a.name for a in pub.meta.authors),
         "fonts": "",
         # One document holds every chapter and the notes; the EPUB overrides both for its files.
         "href": lambda ident: f"#{ident}",

@@ -96,12 +96,19 @@ def _shown(character: str) -> str:
 
 
 def _line_of(pub: Publication, source: Loc | None, character: str) -> Loc | None:
-    """The first line of the chapter's file holding the character, for the editor to jump to."""
+    """The first line of the chapter's files holding the character, for the editor to jump
+    to (a chapter may be several files)."""
     if source is None:
         return None
-    try:
-        text = (pub.root / source.path).read_text(encoding="utf-8")
+    files = next((c.files for c in pub.chapters if c.source == source and c.files),
+                 (source.path,))
+    for file in files:
+        try:
+            text = (pub.root / file).read_text(encoding="utf-8")
+        except OSError:
+            continue
         lines = re.split(r"\r\n?|\n", text)  # as the parser counts lines
-    except OSError:
-        return source
-    return Loc(source.path, next((n for n, ln in enumerate(lines, 1) if character in ln), 1))
+        line = next((n for n, ln in enumerate(lines, 1) if character in ln), 0)
+        if line:
+            return Loc(file, line)
+    return Loc(source.path, 1)

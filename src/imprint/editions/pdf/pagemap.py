@@ -19,6 +19,7 @@ from typing import Any
 from xml.etree.ElementTree import Element
 
 from imprint.editions.pages import SPACE, Anchor, PageMap, PageStart, count_text
+from imprint.editions.pdf.math_svg import SVG
 from imprint.editions.pdf.render import Rendered
 from imprint.editions.pdf.weasyprint_internals import (
     Box,
@@ -71,6 +72,10 @@ class _DomIndex:
         # A footnote's text sits at its call only in print (the EPUB keeps it with the notes),
         # so it must not shift the positions of the text after it.
         if "footnote" in (element.get("class") or "").split():
+            return total
+        # A formula's drawing (math_svg) holds no text of the page, only its TeX as <title>;
+        # the EPUB counts nothing in the formula's MathML either (epub/pagebreaks.py).
+        if element.tag == SVG:
             return total
         self.piece_start[(id(element), 0)] = total
         total += count_text(element.text)

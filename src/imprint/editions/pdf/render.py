@@ -27,6 +27,7 @@ from imprint.editions.pdf.audit import (
 )
 from imprint.editions.pdf.finish import add_page_labels, mark_margin_artifacts
 from imprint.editions.pdf.footnotes import break_at_calls, inline_notes
+from imprint.editions.pdf.math_svg import has_math, math_as_svg
 from imprint.editions.pdf.weasyprint_internals import (
     notdef_code_point,
     tag_structure_languages,
@@ -35,9 +36,6 @@ from imprint.editions.pdf.weasyprint_internals import (
 FOOTNOTE_RETRIES = 3
 Verify = Callable[[Path, Document], None]
 Fixes = frozenset[int]  # footnotes whose call starts a new page
-FONTS_COLOPHON = (
-    "Set in Noto Serif and Noto Sans, with Noto Serif CJK SC and Noto Sans CJK SC for Chinese."
-)
 
 
 class SandboxFetcher(URLFetcher):
@@ -75,7 +73,7 @@ def book_html(pub: Publication, styles: Path, fixes: Fixes | None = None) -> str
     if pub.meta.notes == "footnotes":
         pub = as_footnotes(pub, fixes or frozenset())
     context = base_context(pub)
-    context["fonts"] = FONTS_COLOPHON
+    context["fonts"] = pub.locale.fonts_colophon
     return render(styles, "book.html.j2", **context)
 
 
@@ -113,6 +111,8 @@ class Rendered:
 def lay_out(html: str, root: Path, styles: Path,
             sheets: tuple[str, ...] = ("print.css",)) -> tuple[Document, tuple[Diagnostic, ...]]:
     """WeasyPrint layout of `html` in the house style, every resource through the sandbox."""
+    if has_math(html):  # WeasyPrint has no MathML: the formulas go in drawn as SVG
+        html = rewrite(html, math_as_svg)
     fetcher = SandboxFetcher((root, styles))
     with weasyprint_warnings() as messages:
         page = HTML(string=html, base_url=root.as_uri() + "/", url_fetcher=fetcher)

@@ -306,13 +306,18 @@ def csljson_problem(path: Path, rel: str, where: str, reason: str) -> Diagnostic
 
 # --- checks -------------------------------------------------------------------------------
 
+# Up to this many uncited entries in one file get a warning each, at their line; more (a shared
+# reference library, most of it cited elsewhere) get one summary line for the file.
+UNCITED_EACH = 10
+
 
 def check_citations(
     citations: Sequence[CitationRef], bib: Bibliography | None, *, include_all: bool = False
 ) -> list[Diagnostic]:
     """An error for every unknown key where it is cited; a warning for every entry never
-    cited (none when the whole bibliography is printed anyway, `include_all`). Without a
-    bibliography, one error at the first citation naming every cited key."""
+    cited, or one per file holding more than `UNCITED_EACH` of them (none when the whole
+    bibliography is printed anyway, `include_all`). Without a bibliography, one error at the
+    first citation naming every cited key."""
     if bib is None:
         return _no_bibliography(citations)
     known = dict(bib.keys)
@@ -324,11 +329,25 @@ def check_citations(
             if key not in known:
                 message = f"unknown citation key '{key}'{did_you_mean(key, known, cutoff=0.8)}"
                 diagnostics.append(Diagnostic(citation.loc, message))
-    if not include_all:
-        for key, where in bib.keys:
-            if key not in cited:
-                diagnostics.append(Diagnostic(where, f"entry '{key}' is never cited", "warning"))
-    return diagnostics
+    return diagnostics if include_all else diagnostics + _uncited(bib, cited)
+
+
+def _uncited(bib: Bibliography, cited: set[str]) -> list[Diagnostic]:
+    by_file: dict[str, list[tuple[str, Loc]]] = {}
+    for key, where in bib.keys:
+        if key not in cited:
+            by_file.setdefault(where.path, []).append((key, where))
+    found = []
+    for path, entries in by_file.items():
+        if len(entries) <= UNCITED_EACH:
+            found += [Diagnostic(where, f"entry '{key}' is never cited", "warning")
+                      for key, where in entries]
+            continue
+        first = ", ".join(key for key, _ in entries[:3])
+        found.append(Diagnostic(Loc(path), f"{len(entries):,} entries are never cited (first: "
+                                f"{first}, …); set bibliography-all: true to print them",
+                                "warning"))
+    return found
 
 
 def _no_bibliography(citations: Sequence[CitationRef]) -> list[Diagnostic]:
