@@ -54,9 +54,10 @@ fuzz: $(BOOTSTRAP) ## grammar fuzzing: 10,000 generated manuscripts through chec
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest tests/fuzz/test_fuzz_editions.py -p no:cacheprovider \
 	  --hypothesis-show-statistics
 
-bench: $(BOOTSTRAP) ## benchmarks: build time and memory per edition; preview save-to-browser p50/p95
+bench: $(BOOTSTRAP) ## benchmarks: build time and memory per edition; preview p50/p95; large inputs
 	$(BIN)/python -m tests.bench.bench_build
 	$(BIN)/python -m tests.bench.bench_preview
+	$(BIN)/python -m tests.bench.bench_inputs
 
 clean: ## remove build outputs (keeps the virtualenv)
 	rm -rf $(BUILD)

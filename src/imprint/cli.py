@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -156,10 +158,23 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Reporter], list[Diagnostic]]] 
 }
 
 
+def _quiet_libraries() -> None:
+    """No library's own log line or Python warning reaches the terminal: what matters to an
+    author (WeasyPrint's warnings, a missing glyph) is collected and reported with its chapter
+    and line; the rest is for `--debug`. A handler on the root logger keeps Python's
+    last-resort handler from printing other libraries' records."""
+    root = logging.getLogger()
+    if not any(isinstance(handler, logging.NullHandler) for handler in root.handlers):
+        root.addHandler(logging.NullHandler())
+    warnings.filterwarnings("ignore")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _arguments(argv)
     args.styles = (args.styles or default_styles()).resolve()
     report = Reporter(args.quiet)
+    if not args.debug:
+        _quiet_libraries()
     try:
         late = COMMANDS[args.command](args, report)
     except ImprintError as error:

@@ -174,7 +174,8 @@ def check(tmp_path: Path, chapter: str, capsys: pytest.CaptureFixture[str],
     ("# T\n\n::: {.callout}\nInside.\n\nStill inside.\n", 0,
      "chapters/01-intro.md:3: warning: fenced div '::: {.callout}' is never closed"),
     ("# T\n\n" + ">" * 120 + " deep\n", 1,
-     "chapters/01-intro.md:3: quotes, lists or divs nested more than 98 levels deep"),
+     "chapters/01-intro.md:3: quotes, lists or divs nested too deep (at least 110); imprint "
+     "reads 107 quotes or 53 lists deep"),
     ("# T\n\n## Notes {#notes}\n", 1,
      "chapters/01-intro.md:3: id 'notes' is one imprint gives its own pages"),
     ("# T\n\n![](figures/x.svg){#fig:x fig-alt=\"A chart.\"}\n", 0,
@@ -206,6 +207,30 @@ def test_deep_nesting_below_the_limit_keeps_every_word(tmp_path: Path) -> None:
     assert build("epub", root, tmp_path / "build") == 0
     text = epub_text(tmp_path / "build" / "tiny-report.epub", "chapter-intro.xhtml")
     assert "deepest quote" in text and "item11" in text
+
+
+def test_deep_lists_and_quotes_keep_every_word(tmp_path: Path) -> None:
+    """Issue #15: lists nested 50 deep and quotes 100 deep keep every word in both editions.
+    (In print WeasyPrint sets one item a page past ~24 levels of nested blocks, drawing each
+    marker before its item's text; the audit takes a bullet opening a line as the marker.)"""
+    lists = "".join("  " * i + f"- item{i}\n" for i in range(50))
+    quotes = "> " * 100 + "deepest quote\n"
+    config = CONFIG.replace("bibliography: [refs.bib]\n", "")
+    root = write_manuscript(tmp_path / "m", config,
+                            {"01-intro.md": f"# Deep\n\n{lists}\n\nText.\n\n{quotes}"})
+    for kind in ("pdf", "epub"):
+        assert build(kind, root, tmp_path / "build") == 0  # the audits find every word
+    text = epub_text(tmp_path / "build" / "tiny-report.epub", "chapter-intro.xhtml")
+    assert "item49" in text and "deepest quote" in text
+
+
+@pytest.mark.parametrize("heading", ["# Q", "# -- {#sec:a}", "# 中"])
+def test_a_one_character_chapter_title_passes_the_audit(tmp_path: Path, heading: str) -> None:
+    """PDFium reads the chapter number over a one-character title as vertical writing ("1Q");
+    the audit splits characters it stacked (issue #15)."""
+    root = write_manuscript(tmp_path / "m", CONFIG.replace("bibliography: [refs.bib]\n", ""),
+                            {"01-intro.md": f"{heading}\n\nText.\n"})
+    assert build("pdf", root, tmp_path / "build") == 0
 
 
 def test_ids_with_markup_characters_give_a_valid_epub(tmp_path: Path) -> None:

@@ -106,3 +106,42 @@ def test_an_image_that_is_not_a_file_is_refused_with_its_reason(tmp_path: Path) 
         None, "image 'figures' is a folder, not a regular file")
     assert local_asset(tmp_path, "../x.png")[1] == \
         "image '../x.png' points outside the manuscript folder"
+
+
+ONE_CHAPTER = MINIMAL_CONFIG.replace("  - file: chapters/02-second.md\n    kind: body\n", "")
+
+
+@pytest.mark.parametrize("command", ["pdf", "epub"])
+def test_a_corrupt_image_is_a_located_error(tmp_path: Path, command: str) -> None:
+    """WeasyPrint would print the figure without its image and exit 0 (issue #15)."""
+    chapter = ("# Intro\n\nText.\n\n"
+               "![A chart.](figures/chart.png){#fig:chart fig-alt=\"A chart\"}\n")
+    manuscript = write_manuscript(tmp_path / "m", ONE_CHAPTER, {"01-intro.md": chapter})
+    (manuscript / "figures").mkdir()
+    (manuscript / "figures" / "chart.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 40)
+    assert_one_located_line(
+        manuscript, tmp_path, "chapters/01-intro.md:5: image 'figures/chart.png' is not an "
+        "image imprint can read (PNG, JPEG, GIF, WebP or SVG)", command)
+
+
+def test_a_decompression_bomb_is_a_located_error(tmp_path: Path) -> None:
+    from tests.unit.test_images import png_claiming
+
+    chapter = "# Intro\n\nText ![](figures/bomb.png) inline.\n"
+    manuscript = write_manuscript(tmp_path / "m", ONE_CHAPTER, {"01-intro.md": chapter})
+    (manuscript / "figures").mkdir()
+    png_claiming(manuscript / "figures" / "bomb.png", 60000, 60000)
+    assert_one_located_line(
+        manuscript, tmp_path, "chapters/01-intro.md:3: image 'figures/bomb.png' is 3,600 "
+        "megapixels; imprint decodes at most 60 megapixels an image: scale it down")
+
+
+def test_weasyprints_warning_is_placed_at_its_chapter_line(tmp_path: Path) -> None:
+    chapter = "# Intro\n\nPlain text.\n\nSome [red text]{style=\"colr: red\"} here.\n"
+    manuscript = write_manuscript(tmp_path / "m", ONE_CHAPTER, {"01-intro.md": chapter})
+    result = run_cli("--quiet", "--manuscript", str(manuscript), "--build",
+                     str(tmp_path / "b"), "pdf")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        "chapters/01-intro.md:5: warning: weasyprint: Ignored `colr: red` at 1:1, unknown "
+        "property."]

@@ -16,6 +16,7 @@ footnotes each page carries; the words themselves all come from the file.
 from __future__ import annotations
 
 import ctypes
+import itertools
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ from imprint.editions.pdf.audit import anchor_pages
 UNREAD_MARKS = frozenset(f"{name}\0".encode("utf-16-le") for name in ("Artifact", "Figure"))
 MARKED_TYPES = (pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_FORM)
 FRONT_SECTIONS = ("titlepage", "copyright", "contents")
+STACK_LINE = 6  # characters: a line PDFium may have made of characters set one above another
 
 
 def page_texts(path: Path) -> tuple[str, ...]:
@@ -47,12 +49,27 @@ def _page_text(page: pdfium.PdfPage) -> str:
         pdfium_c.FPDFPage_RemoveObject(page.raw, handle)
     textpage = page.get_textpage()
     try:
-        return normalize(textpage.get_text_range(), lines=True)
+        return normalize(_unstacked(textpage, textpage.get_text_range()), lines=True)
     finally:
         textpage.close()
         for handle in unread:  # removed objects belong to us now
             pdfium_c.FPDFPageObj_Destroy(handle)
         page.close()
+
+
+def _unstacked(textpage: pdfium.PdfTextPage, text: str) -> str:
+    """`text` with a line break between characters PDFium joined though one stands below the
+    other: it reads single characters set one above another (a chapter number over a one-letter
+    title, "1" and "Q") as vertical writing and prints "1Q". Only short lines are looked at."""
+    pieces, start = [], 0
+    for line in text.split("\r\n"):
+        end = start + len(line)
+        cuts = [k + 1 for k in range(start, end - 1) if 1 < len(line) <= STACK_LINE
+                and textpage.get_charbox(k + 1)[3] < textpage.get_charbox(k)[1]]
+        bounds = [start, *cuts, end]
+        pieces.append("\n".join(text[a:b] for a, b in itertools.pairwise(bounds)))
+        start = end + 2
+    return "\r\n".join(pieces)
 
 
 def _unread_objects(page: pdfium.PdfPage) -> list[Any]:

@@ -82,10 +82,30 @@ def structure_problems(tokens: list[Token], path: str) -> list[Diagnostic]:
                                        "end of its section", "warning"))
     deep = next((t for t in tokens if t.level >= MAX_NESTING - 1), None)
     if deep is not None:
+        depth = _containers(tokens, deep)
         problems.append(Diagnostic(Loc(path, _deepest_line(tokens, deep)), "quotes, lists or "
-                                   f"divs nested more than {MAX_NESTING - 2} levels deep; "
-                                   "what is deeper would be lost"))
+                                   f"divs nested too deep (at least {depth}); imprint reads "
+                                   f"{MAX_NESTING_QUOTES} quotes or {MAX_NESTING_LISTS} lists "
+                                   "deep, and what is deeper would be lost"))
     return problems
+
+
+# What MAX_NESTING (markdown-it's token levels) allows: a quote takes one level, a list two
+# (the list and its item), and the paragraph inside the deepest one its own.
+MAX_NESTING_QUOTES = MAX_NESTING - 3
+MAX_NESTING_LISTS = (MAX_NESTING - 3) // 2
+_OPENS = frozenset({"blockquote_open", "bullet_list_open", "ordered_list_open",
+                    "container_div_open"})
+_CLOSES = frozenset(kind.replace("_open", "_close") for kind in _OPENS)
+
+
+def _containers(tokens: list[Token], deep: Token) -> int:
+    """How many quotes, lists and divs are open at `deep`."""
+    depth = most = 0
+    for token in tokens[: tokens.index(deep) + 1]:
+        depth += (token.type in _OPENS) - (token.type in _CLOSES)
+        most = max(most, depth)
+    return most
 
 
 def language_problems(tokens: list[Token], path: str) -> list[Diagnostic]:

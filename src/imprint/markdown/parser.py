@@ -24,7 +24,7 @@ from imprint.markdown.tables import tables_plugin
 from imprint.markdown.typography import typography_plugin
 from imprint.markdown.xrefs import xrefs_plugin
 
-MAX_NESTING = 100
+MAX_NESTING = 110
 
 
 @cache

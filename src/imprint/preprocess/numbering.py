@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from imprint.book.files import local_asset
+from imprint.book.images import image_problem
 from imprint.book.locale import Locale, shipped_locale
 from imprint.book.model import CitationRef, CiteItem, Diagnostic, Figure, Heading, Loc, Table
 from imprint.markdown.attributes import css_length
@@ -273,6 +274,10 @@ def _check_image(root: Path, src: str, where: Loc, state: Numbering) -> Mark:
     path, reason = local_asset(root, src)
     if path is None:
         state.problems.append(Diagnostic(where, f"{reason}; not embedded", "warning"))
+        return Mark(blocked=True)
+    problem = image_problem(root / path)
+    if problem:  # WeasyPrint would print the figure without it, or decode a bomb
+        state.problems.append(Diagnostic(where, f"image '{src}' {problem}"))
         return Mark(blocked=True)
     state.assets.add(path)
     return Mark(asset=path)

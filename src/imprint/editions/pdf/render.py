@@ -27,6 +27,7 @@ from imprint.editions.pdf.audit import (
 )
 from imprint.editions.pdf.finish import add_page_labels, mark_margin_artifacts
 from imprint.editions.pdf.footnotes import break_at_calls, inline_notes
+from imprint.editions.pdf.located import locate
 from imprint.editions.pdf.math_svg import has_math, math_as_svg
 from imprint.editions.pdf.weasyprint_internals import (
     notdef_code_point,
@@ -127,7 +128,7 @@ def render_document(pub: Publication, styles: Path, fixes: Fixes | None = None, 
     html = book_html(pub, styles, fixes)
     sheets = ("print.css", "press.css") if press else ("print.css",)
     document, warnings = lay_out(html, pub.root, styles, sheets)
-    return Rendered(html, document, warnings)
+    return Rendered(html, document, locate(pub, warnings))
 
 
 def render_audited(pub: Publication, styles: Path, *, press: bool = False) -> Rendered:
@@ -170,7 +171,8 @@ def write_pdf(pub: Publication, styles: Path, target: Path, *, press: bool = Fal
         if verify is not None:
             verify(temporary, rendered.document)
     drawn = [m for m in messages if notdef_code_point(m) is None]
-    return [*rendered.warnings, *(Diagnostic(None, f"weasyprint: {m}", "warning") for m in drawn)]
+    return [*rendered.warnings,
+            *locate(pub, (Diagnostic(None, f"weasyprint: {m}", "warning") for m in drawn))]
 
 
 def _finish(path: Path, body: int) -> None:
