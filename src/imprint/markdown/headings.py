@@ -68,6 +68,24 @@ _TEXT_NODES = frozenset({"text", "code_inline", "citation", "xref", "math_inline
                          "math_display", "text_special"})
 
 
+# What a contents entry, a running head or a bookmark shows of a heading: its words, code and
+# formulas (as their TeX), never Markdown syntax, a link's target, a note call or a citation.
+_SHOWN = frozenset({"text", "code_inline", "math_inline", "math_display", "text_special"})
+
+
+def display_text(children: Sequence[Node]) -> str:
+    """A heading's words as plain text: `The *real* $x^2$ [story](#s)` -> `The real x^2 story`."""
+    parts = []
+    for child in children:
+        if child.type in _SHOWN:
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif child.type == "image":
+            parts.append(display_text(child.children or ()))
+    return " ".join("".join(parts).split())
+
+
 def heading_text(children: Sequence[Node]) -> str:
     """A heading's text as Pandoc's `stringify` sees it, for its automatic identifier."""
     parts = []

@@ -20,11 +20,12 @@ from imprint.markdown.checks import (
     language_problems,
     structure_problems,
 )
+from imprint.markdown.headings import display_text
 from imprint.markdown.math import math_problems
 from imprint.markdown.nodes import FrozenMap, Node, Value
 from imprint.markdown.parser import parser
 from imprint.markdown.parts import Joined, Parts, join_files
-from imprint.markdown.raw_html import raw_html, without_html
+from imprint.markdown.raw_html import raw_html
 
 FRONT_MATTER_KEYS = ("short-title", "title")
 
@@ -151,7 +152,7 @@ def _unused_footnotes(env: dict[str, Any], text: str, path: str) -> list[Diagnos
 def _title(tokens: list[Token]) -> str | None:
     for index, token in enumerate(tokens):
         if token.type == "heading_open" and token.tag == "h1":
-            return without_html(tokens[index + 1].content)
+            return display_text(freeze(tokens[index + 1]).children or ())
     return None
 
 

@@ -77,13 +77,6 @@ def _text_after_comment(state: StateBlock, pos: int) -> bool:
     return bool(COMMENT.sub("", rest).strip()) and not blank_inside
 
 
-def without_html(source: str) -> str:
-    """Inline source (a heading's, for the chapter's title) without its comments and allowed
-    tags: `H<sub>2</sub>O <!-- draft -->` -> `H2O`. Other tags are refused anyway."""
-    text = ALLOWED_TAG.sub("", COMMENT.sub("", source))
-    return " ".join(text.split())
-
-
 # --- the parse stage's check -----------------------------------------------------------------
 
 

@@ -19,7 +19,12 @@ from imprint.book.images import image_problem
 from imprint.book.locale import Locale, shipped_locale
 from imprint.book.model import CitationRef, CiteItem, Diagnostic, Figure, Heading, Loc, Table
 from imprint.markdown.attributes import css_length
-from imprint.markdown.headings import heading_classes, heading_text, pandoc_identifier
+from imprint.markdown.headings import (
+    display_text,
+    heading_classes,
+    heading_text,
+    pandoc_identifier,
+)
 from imprint.markdown.nodes import Address, FrozenMap, Node, line_of, walk_inline
 from imprint.markdown.parse import ParsedChapter
 from imprint.preprocess.anchors import Anchors, explicit_ids, xml_id
@@ -168,7 +173,7 @@ def _number_blocks(root: Path, chapter: ParsedChapter, state: Numbering) -> None
 def _heading(chapter: ParsedChapter, index: int, state: Numbering) -> Heading:
     node, inline = chapter.nodes[index], chapter.nodes[index + 1]
     level = int(node.tag[1])
-    text = "".join(c.content for c in inline.children or () if c.type in ("text", "code_inline"))
+    text = display_text(inline.children or ())
     key = str(node.attr("id") or "")
     if key:
         number = state.chapter_numbers[chapter.slug] if level == 1 else None
