@@ -140,8 +140,10 @@ BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote
 TRANSPARENT = {"thead", "tbody", "tfoot"}  # wrappers that add no block of their own
 # imprint's callout is an <aside>; Pandoc makes a div that starts with a heading a <section>.
 AS_DIV = {"aside", "section"}
+# Superscript, subscript and strikeout are marked as tags: marked `^…^`, `~…~`, `~~…~~`, they
+# looked the same as the same syntax left as text, and a tool that ignored it passed.
 INLINE_MARKS = {"em": ("*", "*"), "strong": ("**", "**"), "code": ("`", "`"),
-                "sup": ("^", "^"), "sub": ("~", "~"), "del": ("~~", "~~")}
+                "sup": ("<sup>", "</sup>"), "sub": ("<sub>", "</sub>"), "del": ("<del>", "</del>")}
 
 
 @dataclass(frozen=True)

@@ -28,8 +28,11 @@ WORD_BEFORE = re.compile(r"\w+[,;:.!?]$")
 WORD_END = re.compile(r"\w*$")
 # A formula (markdown/math.py), which the model reads as a word break (fidelity_text): the file
 # is read the same way, so "equal to $x$." is not "a space before '.'" the author never typed.
-FORMULA = re.compile(r"\$\$.+?\$\$|\$[^\s$](?:[^$]*?[^\s$\\])?\$(?!\d)|\\\(.+?\\\)|\\\[.+?\\\]",
-                     re.DOTALL)
+# A formula never spans a blank line (Pandoc's rule; math is inline): without that, prices in a
+# table ("$1.34 … $2.10") would pair up across paragraphs and blank out the text between them.
+_IN = r"(?:(?!\n[ \t]*\n).)"  # any character, but no blank line
+FORMULA = re.compile(rf"\$\${_IN}+?\$\$|\$[^\s$](?:(?:(?!\n[ \t]*\n)[^$])*?[^\s$\\])?\$(?!\d)"
+                     rf"|\\\({_IN}+?\\\)|\\\[{_IN}+?\\\]", re.DOTALL)
 
 
 @dataclass(frozen=True)

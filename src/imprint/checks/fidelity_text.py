@@ -44,7 +44,8 @@ LINE_END = re.compile(f"[\n{HYPHEN}]")
 UNSQUASHED = re.compile(rf"\s|{HYPHEN}|-")
 # A list marker alone on a line: WeasyPrint draws markers after the page's text, so PDFium
 # reads them out of place.
-LIST_MARKER = re.compile(r"[•◦▪▫‣⁃–-]|\d{1,3}[.)]|[a-zA-Z][.)]|[ivxlc]{1,6}[.)]")
+# Roman numerals in either case: Pandoc's fancy lists (markdown/fancy_lists.py).
+LIST_MARKER = re.compile(r"[•◦▪▫‣⁃–-]|\d{1,3}[.)]|[a-zA-Z][.)]|(?:[ivxlc]{1,6}|[IVXLC]{1,6})[.)]")
 BULLETS = frozenset("•◦▪▫‣⁃")
 CONTEXT = 28
 

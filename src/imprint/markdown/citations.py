@@ -26,7 +26,7 @@ from markdown_it.utils import EnvType, OptionsDict
 from imprint.book.model import CiteItem, CiteMode
 from imprint.markdown.xrefs import glued
 
-XREF_PREFIXES = ("fig:", "tbl:", "sec:", "eq:")
+XREF_PREFIXES = ("fig:", "tbl:", "sec:", "eq:", "fig-", "tbl-", "sec-", "eq-")  # and Quarto's
 
 _KEY = r"(?:\{(?P<braced>[^{}\s]+)\}|(?P<plain>\w+(?:[:.#$%&\-+?<>~/]+\w+)*))"
 _BARE_KEY = re.compile(_KEY)

@@ -8,10 +8,16 @@ language "{.python}". We leave `info` holding only the language (what the render
 
 from __future__ import annotations
 
+import re
+
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 
 from imprint.markdown.attributes import parse_attrs
+
+# A knitr or Quarto chunk header, ```` ```{r echo=FALSE} ```` or ```` ```{python} ````: printed
+# as code (it is not run), in its language, not the language "{r".
+CHUNK = re.compile(r"\{([A-Za-z][\w-]*)(?=[\s,}])")
 
 
 def code_attrs_plugin(md: MarkdownIt) -> None:
@@ -41,3 +47,5 @@ def _code_attrs(state: StateCore) -> None:
         found = fence_attrs(token.info)
         if found is not None:
             token.info, token.meta["attrs"] = found
+        elif chunk := CHUNK.match(token.info.strip()):
+            token.info = chunk.group(1)

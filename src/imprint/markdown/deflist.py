@@ -30,9 +30,12 @@ def pandoc_deflist_plugin(md: MarkdownIt) -> None:
 
 
 def _marker_end(state: StateBlock, line: int) -> int:
-    """The position after a `:` or `~` marker followed by a space and some text, else -1."""
+    """The position after a `:` or `~` marker followed by a space and some text, else -1.
+    A marker indented four columns or more is code, as in Pandoc (`    : x` is not a term's)."""
     start = state.bMarks[line] + state.tShift[line]
     maximum = state.eMarks[line]
+    if state.sCount[line] - state.blkIndent >= 4:
+        return -1
     if start >= maximum or state.src[start] not in MARKERS:
         return -1
     after = state.skipSpaces(start + 1)

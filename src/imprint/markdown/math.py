@@ -39,7 +39,7 @@ from imprint.markdown.tex import TexError, to_mathml
 
 INLINE, DISPLAY = "math_inline", "math_display"
 # `{#eq:label}` after display math; the id ends on a word character, as in `@eq:label.`
-_LABEL = re.compile(r"[ \t]*\{#(eq:(?:[A-Za-z0-9_][A-Za-z0-9_:.-]*)?[A-Za-z0-9_])\}")
+_LABEL = re.compile(r"[ \t]*\{#(eq[:-](?:[A-Za-z0-9_][A-Za-z0-9_:.-]*)?[A-Za-z0-9_])\}")
 _TEXT_COMMAND = re.compile(r"\\text\{")
 _BRACKET_MATH = re.compile(r"\\[A-Za-z]|[\^_{]")
 SNIPPET = 40  # characters of a formula quoted in a message
@@ -55,13 +55,28 @@ class _Found:
     problem: str = ""
 
 
+# A paragraph that is one LaTeX math environment is display math, as Pandoc reads it
+# (`raw_tex`: its LaTeX reader makes these environments math). bookdown books write them so.
+_ENVIRONMENT = re.compile(r"\\begin\{(equation|align|gather|multline|eqnarray|alignat|flalign)"
+                          r"(\*?)\}.*\\end\{\1\2\}", re.DOTALL)
+
+
 def math_plugin(md: MarkdownIt) -> None:
+    md.core.ruler.before("inline", "math_environments", _environments)
     # Before `escape`, which would take `\(` for an escaped parenthesis.
     md.inline.ruler.before("escape", "math", _math)
     # Last, so the formulas of inline notes `^[…]` are in the token stream by then.
     md.core.ruler.push("math_convert", _convert)
     md.add_render_rule(INLINE, render_math)
     md.add_render_rule(DISPLAY, render_math)
+
+
+def _environments(state: StateCore) -> None:
+    """`\\begin{equation*}…\\end{equation*}` alone in its paragraph: read as `$$…$$`."""
+    for index, token in enumerate(state.tokens[1:], 1):
+        if token.type == "inline" and state.tokens[index - 1].type == "paragraph_open" \
+                and _ENVIRONMENT.fullmatch(token.content.strip()):
+            token.content = f"$${token.content.strip()}$$"
 
 
 def _math(state: StateInline, silent: bool) -> bool:

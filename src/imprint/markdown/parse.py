@@ -25,7 +25,9 @@ from imprint.markdown.math import math_problems
 from imprint.markdown.nodes import FrozenMap, Node, Value
 from imprint.markdown.parser import parser
 from imprint.markdown.parts import Joined, Parts, join_files
+from imprint.markdown.raw_attribute import raw_attribute_problems
 from imprint.markdown.raw_html import raw_html
+from imprint.markdown.raw_tex import raw_tex_problems
 
 FRONT_MATTER_KEYS = ("short-title", "title")
 
@@ -76,8 +78,10 @@ def parse_chapter(root: Path, spec: ChapterSpec,
     text, bad = joined.text, list(joined.problems)
     env: dict[str, Any] = {"path": path}
     tokens = parser().parse(text, env)
-    # First: it drops HTML comments and makes the allowed tags tokens the checks after read.
-    problems = bad + raw_html(tokens, path) + _unused_footnotes(env, text, path)
+    # Raw chunks for Pandoc's other writers go first (raw_attribute.py, raw_tex.py); then
+    # raw_html drops HTML comments and makes the allowed tags tokens the checks after read.
+    problems = bad + raw_attribute_problems(tokens, path) + raw_tex_problems(tokens, path)
+    problems += raw_html(tokens, path) + _unused_footnotes(env, text, path)
     problems += footnote_problems(env, path) + structure_problems(tokens, path)
     problems += language_problems(tokens, path)
     problems += math_problems(tokens, path)

@@ -1,6 +1,7 @@
 """Cross-references in pandoc-crossref syntax: `@fig:id`, `@tbl:id`, `@sec:id`, `@eq:id`; in
 brackets, `[@fig:id]` prints the same and `[-@fig:id]` the number alone ("Figure [-@fig:x]" ->
-"Figure 2").
+"Figure 2"). Quarto's spelling, `@fig-id` with `{#fig-id}` (likewise `tbl-`, `sec-`, `eq-`), is
+the same reference: Quarto reserves those prefixes for cross-references, never citations.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 
 # `@fig:x.` ends at the period: an id may hold inner punctuation but ends on a word character.
-XREF = re.compile(r"@((?:fig|tbl|sec|eq):(?:[A-Za-z0-9_][A-Za-z0-9_:.-]*)?[A-Za-z0-9_])")
+XREF = re.compile(r"@((?:fig|tbl|sec|eq)[:-](?:[A-Za-z0-9_][A-Za-z0-9_:.-]*)?[A-Za-z0-9_])")
 
 # Scripts written without spaces between words: an `@` right after one of their characters
 # starts a reference (`见图@fig:x`, `王@wang2019`), where after a Latin letter or a digit it is

@@ -268,7 +268,7 @@ def _inline_image(root: Path, chapter: ParsedChapter, address: Address, block: N
     state.mark(chapter, address, _check_image(root, str(image.attr("src") or ""), where, state))
     _check_sizes(dict(image.attrs), where, state)
     ident = str(image.attr("id") or "")
-    if ident.startswith("fig:"):  # meant as a figure, but only a captioned image is one
+    if ident.startswith(("fig:", "fig-")):  # meant as a figure, but only a captioned image is one
         state.problems.append(Diagnostic(where, f"image '#{ident}' has no caption, so it is "
                                          "not a figure (as in Pandoc); write one between the "
                                          "brackets", "warning"))
