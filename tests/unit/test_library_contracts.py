@@ -37,6 +37,7 @@ from imprint.editions.pdf.weasyprint_internals import (
     box_children,
     box_element,
     box_text,
+    counter_styles,
     hyphenate_character,
     is_generated,
     is_page_furniture,
@@ -86,6 +87,15 @@ class Laid:
                 stylesheets=[CSS(string=CSS_TEXT)])
             self.pdf = self.document.write_pdf(pdf_variant="pdf/ua-1")
         self.messages = list(messages)
+
+    @staticmethod
+    def boxes_of(document: Document) -> list[Box]:
+        found, stack = [], list(box_children(page_box(document.pages[0])))
+        while stack:
+            box = stack.pop(0)
+            found.append(box)
+            stack[:0] = list(box_children(box))
+        return found
 
     def root(self) -> Box:
         return page_box(self.document.pages[0])
@@ -200,6 +210,45 @@ def test_hyphenate_character(laid: Laid) -> None:
         "hyphenate-character; see weasyprint_internals.hyphenate_character")
 
 
+def test_typography_reads(laid: Laid) -> None:
+    """The typographic audit's reads: lines, extents, the page area, styles, pseudo-elements."""
+    lines = [b for b in laid.boxes() if weasyprint_internals.is_line_box(b)]
+    assert lines and all(type(b).__name__ == "LineBox" for b in lines), (
+        "WeasyPrint no longer lays out text in boxes.LineBox; "
+        "see weasyprint_internals.is_line_box")
+    top, bottom = weasyprint_internals.page_area(laid.root())
+    assert (top, bottom) == (40, 560), (
+        "WeasyPrint's PageBox.content_box_y()/height no longer give the page's content area; "
+        "see weasyprint_internals.page_area")
+    first, last = weasyprint_internals.box_extent(lines[0])
+    assert top <= first < last <= bottom and 12 <= last - first <= 24, (
+        "WeasyPrint's Box.position_y/margin_height() no longer place a line on its page; "
+        "see weasyprint_internals.box_extent")
+    area = [b for b in box_children(laid.root()) if weasyprint_internals.is_footnote_area(b)]
+    assert len(area) == 1, ("WeasyPrint's footnote area is no longer a boxes.FootnoteAreaBox; "
+                            "see weasyprint_internals.is_footnote_area")
+    assert weasyprint_internals.computed_style(lines[0], "font_size") == 12, (
+        "WeasyPrint's Box.style no longer gives computed values by underscored name; "
+        "see weasyprint_internals.computed_style")
+    pseudos = {weasyprint_internals.pseudo_element(b) for b in laid.boxes()}
+    assert {"", "before", "footnote-call"} <= pseudos, (
+        "WeasyPrint's Box.element_tag no longer names the pseudo-element after '::'; "
+        "see weasyprint_internals.pseudo_element")
+
+
+def test_justification_spacing() -> None:
+    document = HTML(string="<p style='width: 200px; text-align: justify'>a b c d e f g h i j "
+                    "k l m n o p q r s t u v w x y z wide words</p>").render()
+    texts = [b for page in document.pages for b in _all(page_box(page)) if is_text_box(b)]
+    assert max(weasyprint_internals.justification_spacing(b) for b in texts) > 0, (
+        "WeasyPrint's TextBox.justification_spacing no longer holds the width justification "
+        "adds to a space; see weasyprint_internals.justification_spacing")
+
+
+def _all(box: Box) -> list[Box]:
+    return [box, *(b for child in box_children(box) for b in _all(child))]
+
+
 def test_replaced_box(laid: Laid) -> None:
     replaced = [b for b in laid.boxes() if is_replaced_box(b)]
     assert [box_element(b).tag for b in replaced] == ["img"], (
@@ -244,6 +293,18 @@ def test_structure_languages() -> None:
     assert found == [("/Span", "ru")], (
         f"WeasyPrint's tagging changed (languages found: {found}); see "
         "weasyprint_internals.tag_structure_languages")
+
+
+def test_counter_styles_are_shared() -> None:
+    """weasyprint_internals.counter_styles: a `@counter-style` one sheet defines is used by
+    the render that shares the store."""
+    store = counter_styles()
+    sheet = CSS(string="@counter-style stars { system: cyclic; symbols: '*'; suffix: ' ' }",
+                counter_style=store)
+    html = '<ol style="list-style-type: stars"><li>one</li></ol>'
+    document = HTML(string=html).render(stylesheets=[sheet], counter_style=store)
+    texts = [box_text(b) for b in Laid.boxes_of(document) if is_text_box(b)]
+    assert "* " in texts, f"counter styles no longer shared ({texts}); see counter_styles"
 
 
 def test_cover_copy(laid: Laid) -> None:

@@ -11,8 +11,14 @@ fixed number formatting, stable ordering).
 
 House style for charts: Noto Sans, near-black text (#1a1a1a), one accent
 colour (#1f4e79) and its tint (#dce6f0), transparent background, a viewBox
-of 640 x 360 units and width="100%" so that the chart scales with the page
-or the e-reader's screen. Every chart carries <title> and <desc>.
+640 units wide (its height as the chart needs) and width="100%" so that the
+chart scales with the page or the e-reader's screen. Every chart carries
+<title> and <desc>.
+
+Text size: the print edition sets a chart across the measure (5.35 in, 385 pt),
+so one unit prints at 385/640 = 0.60 pt. No text is smaller than SMALL = 12
+units, which prints at 7.2 pt (the house minimum for chart text is 7 pt); a
+test (tests/e2e/test_page_defects_build.py) measures it in the built PDF.
 """
 
 from __future__ import annotations
@@ -29,7 +35,9 @@ INK = "#1a1a1a"
 ACCENT = "#1f4e79"
 TINT = "#dce6f0"
 WIDTH = 640
-HEIGHT = 360
+SMALL = 12.0  # notes, axis labels, sub-labels: 7.2 pt in print
+TEXT = 12.5  # labels
+HEAD = 13.0  # bold row and phase headings
 
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
@@ -46,7 +54,8 @@ def num(value: float) -> str:
 
 
 def esc(text: str) -> str:
-    return escape(text, {'"': "&quot;"})
+    """Escaped for XML, with a typographic apostrophe for the CSV's straight one."""
+    return escape(text.replace("'", "\u2019"), {'"': "&quot;"})
 
 
 def text_width(text: str, size: float) -> float:
@@ -66,6 +75,17 @@ def text_width(text: str, size: float) -> float:
     return width * size
 
 
+def wrap(text: str, width: float, size: float) -> list[str]:
+    """`text` broken at spaces into lines no wider than `width` (a word longer stays whole)."""
+    lines: list[str] = []
+    for word in text.split(" "):
+        if lines and text_width(f"{lines[-1]} {word}", size) <= width:
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
+    return lines
+
+
 def read_csv(name: str) -> list[dict[str, str]]:
     with open(HERE / name, newline="", encoding="utf-8") as handle:
         return [dict(row) for row in csv.DictReader(handle)]
@@ -78,12 +98,13 @@ class Svg:
         self.slug = slug
         self.title = title
         self.desc = desc
+        self.height = 360.0
         self.parts: list[str] = []
 
     def add(self, element: str) -> None:
         self.parts.append("  " + element)
 
-    def text(self, x: float, y: float, content: str, size: float = 9, anchor: str = "start",
+    def text(self, x: float, y: float, content: str, size: float = SMALL, anchor: str = "start",
              weight: str | None = None, lang: str | None = None) -> None:
         attrs = [f'x="{num(x)}"', f'y="{num(y)}"', f'font-size="{num(size)}"']
         if anchor != "start":
@@ -93,6 +114,14 @@ class Svg:
         if lang:
             attrs.append(f'xml:lang="{lang}"')
         self.add(f"<text {' '.join(attrs)}>{esc(content)}</text>")
+
+    def lines(self, x: float, y: float, content: str, width: float, size: float = SMALL,
+              anchor: str = "start", weight: str | None = None, leading: float = 1.2) -> float:
+        """`content` wrapped to `width` units, one <text> a line; returns the last baseline."""
+        for line in wrap(content, width, size):
+            self.text(x, y, line, size, anchor, weight)
+            y += size * leading
+        return y - size * leading
 
     def line(self, x1: float, y1: float, x2: float, y2: float, stroke: str = INK,
              width: float = 1, dash: str | None = None) -> None:
@@ -125,7 +154,8 @@ class Svg:
     def write(self, filename: str) -> Path:
         head = (
             '<?xml version="1.0" encoding="UTF-8"?>\n'
-            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" '
+            '<svg xmlns="http://www.w3.org/2000/svg" '
+            f'viewBox="0 0 {WIDTH} {num(self.height)}" width="100%" '
             f'role="img" aria-labelledby="{self.slug}-title {self.slug}-desc" '
             f'font-family="{FONT}" fill="{INK}">\n'
             f'  <title id="{self.slug}-title">{esc(self.title)}</title>\n'
@@ -153,7 +183,8 @@ def exercises() -> Path:
     rows = read_csv("exercises.csv")
     years = sorted({int(r["year"]) for r in rows})
     first, last = years[0], years[-1]
-    x0, x1 = 190.0, 622.0
+    # each series is named above its row, so the years take the full width
+    x0, x1 = 24.0, 622.0
     step = (x1 - x0) / (last - first)
 
     def xpos(year: int) -> float:
@@ -163,8 +194,8 @@ def exercises() -> Path:
     for r in rows:
         events.setdefault((r["series"], int(r["year"])), []).append(r["name"])
 
-    row_y = {key: 60 + i * 68 for i, (key, _, _) in enumerate(SERIES)}
-    axis_y = 302.0
+    row_y = {key: 40 + i * 76 for i, (key, _, _) in enumerate(SERIES)}
+    axis_y = 300.0
 
     summary = []
     for key, label, _ in SERIES:
@@ -181,18 +212,20 @@ def exercises() -> Path:
         + ". Strategic exercises shown: " + ", ".join(strategic) + ".",
     )
 
-    # year grid and axis
+    # year grid and axis: a tick every year, a label every other year (four digits at SMALL
+    # are wider than one year's step)
     for year in range(first, last + 1):
         x = xpos(year)
-        svg.line(x, 30, x, axis_y, TINT, 1)
+        svg.line(x, 8, x, axis_y, TINT, 1)
         svg.line(x, axis_y, x, axis_y + 4, INK, 0.8)
-        svg.text(x, axis_y + 15, str(year), 8, "middle")
+        if (year - first) % 2 == 0:
+            svg.text(x, axis_y + 17, str(year), SMALL, "middle")
     svg.line(x0 - 8, axis_y, x1 + 8, axis_y, INK, 0.8)
 
     for key, label, sub in SERIES:
         y = row_y[key]
-        svg.text(12, y - 2, label, 10, weight="600")
-        svg.text(12, y + 11, sub, 8)
+        svg.text(12, y - 14, label, HEAD, weight="600")
+        svg.text(30 + text_width(label, HEAD), y - 14, sub, SMALL)
         svg.line(x0 - 8, y, x1 + 8, y, TINT, 1.5)
         row_years = sorted(yr for (s, yr) in events if s == key)
         for i, year in enumerate(row_years):
@@ -203,19 +236,20 @@ def exercises() -> Path:
             else:
                 svg.circle(x, y, 5.5, ACCENT)
             if len(names) > 1:
-                svg.text(x, y - 10, f"×{len(names)}", 8, "middle")
+                svg.text(x, y - 11, f"×{len(names)}", SMALL, "middle")
             if key == "Strategic":
                 parts = names[0].replace("/", "/\n").split("\n")
                 if i % 2 == 0:  # above the row
                     for j, part in enumerate(reversed(parts)):
-                        svg.text(x, y - 11 - j * 10, part, 8.5, "middle")
+                        svg.text(x, y - 12 - j * 14, part, SMALL, "middle")
                 else:  # below the row
                     for j, part in enumerate(parts):
-                        svg.text(x, y + 18 + j * 10, part, 8.5, "middle")
+                        svg.text(x, y + 21 + j * 14, part, SMALL, "middle")
 
-    svg.text(12, 340, "A marker shows at least one exercise or patrol in that year; ×2 marks two separate events.", 8)
+    end = svg.lines(12, axis_y + 42, "A marker shows at least one exercise or patrol in that "
+                    "year; ×2 marks two separate events.", WIDTH - 24)
+    svg.height = end + 8
     return svg.write("exercises.svg")
-
 
 # --------------------------------------------------------------------------- documents
 
@@ -239,15 +273,18 @@ def documents() -> Path:
     rows.sort(key=lambda r: (parse_date(r["date"])[0], parse_date(r["date"])[1],
                              parse_date(r["date"])[2] or 15, r["key"]))
     start, end = 2000, 2024
-    x0, x1 = 360.0, 624.0
+    label_x = 92.0
+    # the timeline starts where the longest label ends
+    x0 = label_x + max(text_width(r["label"], TEXT) for r in rows) + 16
+    x1 = 626.0
 
     def xpos(text: str) -> float:
         year, month, day = parse_date(text)
         frac = (month - 1 + ((day or 15) - 1) / 31) / 12
         return x0 + (year + frac - start) / (end - start) * (x1 - x0)
 
-    top, gap = 46.0, 14.0
-    axis_y = top + (len(rows) - 1) * gap + 12
+    top, gap = 50.0, 15.5  # 12.5-unit labels on 15.5: the leading of running text
+    axis_y = top + (len(rows) - 1) * gap + 14
 
     svg = Svg(
         "documents",
@@ -260,29 +297,31 @@ def documents() -> Path:
     # legend
     lx = 12.0
     for origin in ("China", "Russia", "Joint"):
-        svg.marker(ORIGIN_SHAPE[origin], lx + 4, 17, 4)
-        svg.text(lx + 13, 20, ORIGIN_NAME[origin], 9)
-        lx += 26 + text_width(ORIGIN_NAME[origin], 9)
+        svg.marker(ORIGIN_SHAPE[origin], lx + 5, 19, 5)
+        svg.text(lx + 15, 23.5, ORIGIN_NAME[origin], TEXT)
+        lx += 32 + text_width(ORIGIN_NAME[origin], TEXT)
 
-    # grid and axis
+    # grid every four years, labelled every eight (the labels are wider than four years)
     for year in range(start, end + 1, 4):
         x = x0 + (year - start) / (end - start) * (x1 - x0)
-        svg.line(x, top - 10, x, axis_y, TINT, 1)
+        svg.line(x, top - 12, x, axis_y, TINT, 1)
         svg.line(x, axis_y, x, axis_y + 4, INK, 0.8)
-        svg.text(x, axis_y + 15, str(year), 8, "middle")
+        if (year - start) % 8 == 0:
+            svg.text(x, axis_y + 17, str(year), SMALL, "middle")
     svg.line(x0, axis_y, x1, axis_y, INK, 0.8)
 
     for i, r in enumerate(rows):
         y = top + i * gap
-        svg.text(12, y + 3, show_date(r["date"]), 8.5)
-        svg.text(76, y + 3, r["label"], 9)
+        svg.text(12, y + 4, show_date(r["date"]), SMALL)
+        svg.text(label_x, y + 4, r["label"], TEXT)
         x = xpos(r["date"])
-        svg.line(76 + text_width(r["label"], 9) + 6, y, x - 6, y, TINT, 1, "2 2")
-        svg.marker(ORIGIN_SHAPE[r["origin"]], x, y, 4)
+        svg.line(label_x + text_width(r["label"], TEXT) + 6, y, x - 7, y, TINT, 1, "2 2")
+        svg.marker(ORIGIN_SHAPE[r["origin"]], x, y, 5)
 
-    svg.text(12, 340, "Dates as published or adopted; the Chinese and Russian texts of the February 2022 statement are shown once.", 8)
+    last = svg.lines(12, axis_y + 42, "Dates as published or adopted; the Chinese and Russian "
+                     "texts of the February 2022 statement are shown once.", WIDTH - 24)
+    svg.height = last + 8
     return svg.write("documents.svg")
-
 
 # --------------------------------------------------------------------------- arms
 
@@ -294,7 +333,7 @@ def arms() -> Path:
     start = min(int(r["start"]) for r in phases)
     end = max(int(r["end"]) for r in phases)
     x0, x1 = 24.0, 622.0
-    axis_y = 188.0
+    tiers, tier_gap = 7, 24.0
 
     def xpos(year: float) -> float:
         return x0 + (year - start) / (end - start) * (x1 - x0)
@@ -312,26 +351,10 @@ def arms() -> Path:
         + ".",
     )
 
-    for i, r in enumerate(phases):
-        a, b = xpos(int(r["start"])), xpos(int(r["end"]))
-        if i % 2 == 0:
-            svg.rect(a, 36, b - a, 280, TINT)
-        svg.text((a + b) / 2, 54, r["label"], 9.5, "middle", weight="600")
-
-    svg.line(x0, axis_y, x1, axis_y, INK, 1)
-    for year in range(start, end + 1):
-        x = xpos(year)
-        if year % 5 == 0:
-            svg.line(x, axis_y, x, axis_y + 5, INK, 0.8)
-            svg.text(x, axis_y + 16, str(year), 8, "middle")
-        else:
-            svg.line(x, axis_y, x, axis_y + 2.5, INK, 0.6)
-
     # place labels on tiers above and below the axis so that none overlap
-    above = [axis_y - 24 - 22 * k for k in range(5)]
-    below = [axis_y + 40 + 22 * k for k in range(5)]
     taken: dict[tuple[str, int], list[tuple[float, float]]] = {}
     leaders: dict[str, list[tuple[float, int]]] = {}
+    placed: list[tuple[dict[str, str], str, int, str]] = []
     side_turn = 0
     # work outwards from the middle: labels on the left half run rightwards from their
     # marker and are placed right to left; those on the right half run leftwards and are
@@ -342,14 +365,13 @@ def arms() -> Path:
     right = sorted((r for r in milestones if xpos(int(r["start"])) >= middle),
                    key=lambda r: (int(r["start"]), r["label"]))
     for r in left + right:
-        year = int(r["start"])
-        x = xpos(year)
+        x = xpos(int(r["start"]))
         label = f"{years_of(r)}  {r['label']}"
-        w = text_width(label, 8.5)
+        w = text_width(label, TEXT)
         anchor = "start" if x < middle else "end"
         lo, hi = (x - 3, x - 3 + w) if anchor == "start" else (x + 3 - w, x + 3)
         choice = None
-        for k in range(5):
+        for k in range(tiers):
             order = ("above", "below") if side_turn % 2 == 0 else ("below", "above")
             for side in order:
                 # the label must not collide with labels on its tier, must not cover a
@@ -370,7 +392,35 @@ def arms() -> Path:
         side_turn += 1
         taken.setdefault(choice, []).append((lo, hi))
         leaders.setdefault(choice[0], []).append((x, choice[1]))
-        side, k = choice
+        placed.append((r, choice[0], choice[1], anchor))
+
+    # the chart is as tall as the tiers in use: phase headings, tiers above, axis, tiers below
+    head_lines = max(len(wrap(r["label"], xpos(int(r["end"])) - xpos(int(r["start"])) - 12, HEAD))
+                     for r in phases)
+    high = max((k for _, side, k, _ in placed if side == "above"), default=0)
+    low = max((k for _, side, k, _ in placed if side == "below"), default=0)
+    axis_y = 28 + head_lines * 16 + 14 + tier_gap * high + 26
+    above = [axis_y - 26 - tier_gap * k for k in range(tiers)]
+    below = [axis_y + 46 + tier_gap * k for k in range(tiers)]
+    bottom = below[low] + 14
+
+    for i, r in enumerate(phases):
+        a, b = xpos(int(r["start"])), xpos(int(r["end"]))
+        if i % 2 == 0:
+            svg.rect(a, 8, b - a, bottom - 8, TINT)
+        svg.lines((a + b) / 2, 28, r["label"], b - a - 12, HEAD, "middle", weight="600")
+
+    svg.line(x0, axis_y, x1, axis_y, INK, 1)
+    for year in range(start, end + 1):
+        x = xpos(year)
+        if year % 5 == 0:
+            svg.line(x, axis_y, x, axis_y + 5, INK, 0.8)
+            svg.text(x, axis_y + 18, str(year), SMALL, "middle")
+        else:
+            svg.line(x, axis_y, x, axis_y + 2.5, INK, 0.6)
+
+    for r, side, k, anchor in placed:
+        x = xpos(int(r["start"]))
         ty = above[k] if side == "above" else below[k]
         if r["end"]:
             svg.line(x, axis_y, xpos(int(r["end"])), axis_y, ACCENT, 5)
@@ -378,17 +428,18 @@ def arms() -> Path:
             svg.line(x, axis_y, x, ty + 3, ACCENT, 0.8)
         else:  # leave a gap where the leader would cross the year labels
             svg.line(x, axis_y, x, axis_y + 5, ACCENT, 0.8)
-            svg.line(x, axis_y + 21, x, ty - 10, ACCENT, 0.8)
+            svg.line(x, axis_y + 24, x, ty - 12, ACCENT, 0.8)
         svg.circle(x, axis_y, 4, ACCENT)
         tx = x - 3 if anchor == "start" else x + 3
         weight_year = f'<tspan font-weight="600">{esc(years_of(r))}</tspan>'
         anchor_attr = "" if anchor == "start" else ' text-anchor="end"'
-        svg.add(f'<text x="{num(tx)}" y="{num(ty)}" font-size="8.5"{anchor_attr}>'
+        svg.add(f'<text x="{num(tx)}" y="{num(ty)}" font-size="{num(TEXT)}"{anchor_attr}>'
                 f'{weight_year}  {esc(r["label"])}</text>')
 
-    svg.text(12, 340, "Years of first delivery or of contract signature, as labelled; the phases are the authors' interpretation.", 8)
+    last = svg.lines(12, bottom + 22, "Years of first delivery or of contract signature, as "
+                     "labelled; the phases are the authors' interpretation.", WIDTH - 24)
+    svg.height = last + 8
     return svg.write("arms-milestones.svg")
-
 
 def main() -> None:
     for make in (exercises, documents, arms):

@@ -83,6 +83,8 @@ SCHEMA: dict[str, Field] = {
         "choice", required=False, default="romanized", choices=("romanized", "style")
     ),
     "notes": Field("choice", required=False, default="endnotes", choices=("endnotes", "footnotes")),
+    # The print edition's paper: US reports print Letter, European ones A4 (same measure).
+    "paper": Field("choice", required=False, default="letter", choices=("letter", "a4")),
     "colophon": Field("str", required=False, default=""),
     # Who certified the EPUB against WCAG; without it the EPUB claims no conformance.
     "accessibility-certified-by": Field("str", required=False, default=""),
@@ -339,6 +341,7 @@ def _to_metadata(data: dict[str, Any], language_loc: Loc) -> Metadata:
         bibliography_all=data["bibliography-all"],
         bibliography_sort=data["bibliography-sort"],
         notes=data["notes"],
+        paper=data["paper"],
         colophon=data["colophon"],
         certified_by=data["accessibility-certified-by"],
         accessibility=data["accessibility"],

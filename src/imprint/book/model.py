@@ -16,6 +16,7 @@ if TYPE_CHECKING:  # locale.py reads its files into Locales, reporting with this
 Severity = Literal["error", "warning"]
 ChapterKind = Literal["front", "body", "back"]
 NotesMode = Literal["endnotes", "footnotes"]
+PaperSize = Literal["letter", "a4"]
 CiteMode = Literal["normal", "suppress-author", "author-in-text"]
 
 
@@ -110,6 +111,7 @@ class Metadata:
     bibliography_all: bool = False
     bibliography_sort: str = "romanized"  # or "style": the CSL style's own order
     notes: NotesMode = "endnotes"
+    paper: PaperSize = "letter"  # the print edition's page size (styles/paper-<size>.css)
     colophon: str = ""
     certified_by: str = ""  # who certified the EPUB's accessibility; "" claims nothing
     accessibility: str = "warn"  # "strict": a figure without alt text is an error

@@ -9,11 +9,13 @@ one edition needs are here, the others beside their edition (`pdf/footnotes.py`,
 
 from __future__ import annotations
 
+import itertools
+import re
 from collections.abc import Callable, Iterator
 
 from lxml import etree
 
-from imprint.book.markup import Fragment, Node
+from imprint.book.markup import Fragment, Node, Slot
 
 Transform = Callable[[Fragment], None]
 
@@ -48,3 +50,32 @@ def retarget_links(where: Callable[[str], str | None]) -> Transform:
                     element.set("href", f"{target}{href}")
 
     return retarget
+
+
+# Where a printed URL may break (Chicago 14.18): after a slash (but never between the two of
+# `//`) and before a full stop, question mark or ampersand.
+URL_BREAK = re.compile(r"(?<=/)(?=[^/])|(?<=.)(?=[.?&])")
+URL = re.compile(r"https?://\S+")
+BREAK = "\u200b"  # zero width space: a break opportunity, no glyph
+# A word joiner after a hyphen or question mark: the line breaker would break after either,
+# and a URL broken after its hyphen reads as a hyphenated word.
+JOIN = {"-": "-\u2060", "?": "?\u2060"}
+
+
+def url_parts(url: str) -> list[str]:
+    """`url` cut at its break opportunities: 'https://a.b/c' -> ['https://', 'a', '.b/', 'c']."""
+    cuts = [0, *(match.start() for match in URL_BREAK.finditer(url)), len(url)]
+    return [url[a:b] for a, b in itertools.pairwise(cuts) if b > a]
+
+
+def break_urls(fragment: Fragment) -> None:
+    """A link printed as its URL gets a break opportunity at each place it may break and none
+    elsewhere, as invisible characters (format characters: the fidelity audits ignore them,
+    text extraction drops them). Characters, not `<wbr>` or spans: WeasyPrint gives every box
+    inside a link its own annotation, which PDF/UA wants tagged one by one."""
+    for link in list(elements(fragment)):
+        text = link.text or ""
+        if link.tag != "a" or len(link) or not URL.fullmatch(text):
+            continue
+        parts = ("".join(JOIN.get(char, char) for char in part) for part in url_parts(text))
+        fragment.put_text(Slot(link), BREAK.join(parts))

@@ -18,7 +18,7 @@ from weasyprint.document import Document
 from imprint.book.files import atomic_path
 from imprint.book.model import Diagnostic, ImprintError, Publication
 from imprint.editions.html.templates import base_context, render
-from imprint.editions.html.transform import rewrite
+from imprint.editions.html.transform import break_urls, rewrite
 from imprint.editions.pdf.audit import (
     audit_glyphs,
     audit_notes,
@@ -26,17 +26,22 @@ from imprint.editions.pdf.audit import (
     note_diagnostics,
 )
 from imprint.editions.pdf.finish import add_page_labels, mark_margin_artifacts
-from imprint.editions.pdf.footnotes import break_at_calls, inline_notes
+from imprint.editions.pdf.footnotes import break_at_calls, inline_notes, words_to_line_start
+from imprint.editions.pdf.list_items import fix_list_items
 from imprint.editions.pdf.located import locate
 from imprint.editions.pdf.math_svg import has_math, math_as_svg
+from imprint.editions.pdf.press import finish_press
+from imprint.editions.pdf.typography_fix import TypographyReport, typeset
 from imprint.editions.pdf.weasyprint_internals import (
+    counter_styles,
     notdef_code_point,
     tag_structure_languages,
 )
 
 FOOTNOTE_RETRIES = 3
 Verify = Callable[[Path, Document], None]
-Fixes = frozenset[int]  # footnotes whose call starts a new page
+# Footnotes whose call's line starts a new page: (number, words from the line start to the call)
+Fixes = frozenset[tuple[int, int]]
 
 
 class SandboxFetcher(URLFetcher):
@@ -62,7 +67,7 @@ def as_footnotes(pub: Publication, fixes: Fixes) -> Publication:
     Every footnote has `footnote-policy: line` (print.css), which moves a call's line to the next
     page with its note; measured on a stress manuscript it took misplaced notes from 59 of 191 to
     none. Where WeasyPrint still prints a note late (a call in a box it will not split), the
-    notes in `fixes` start a new page at their call's word.
+    notes in `fixes` start a new page at their call's line.
     """
     texts = {n.number: n.html for c in pub.chapters for n in c.notes}
     steps = (break_at_calls(sorted(fixes)), inline_notes(texts))
@@ -75,7 +80,7 @@ def book_html(pub: Publication, styles: Path, fixes: Fixes | None = None) -> str
         pub = as_footnotes(pub, fixes or frozenset())
     context = base_context(pub)
     context["fonts"] = pub.locale.fonts_colophon
-    return render(styles, "book.html.j2", **context)
+    return rewrite(render(styles, "book.html.j2", **context), break_urls)
 
 
 class _Collect(logging.Handler):
@@ -107,27 +112,38 @@ class Rendered:
     html: str
     document: Document
     warnings: tuple[Diagnostic, ...]
+    typography: TypographyReport | None = None  # the typographic audit of these pages
 
 
-def lay_out(html: str, root: Path, styles: Path,
-            sheets: tuple[str, ...] = ("print.css",)) -> tuple[Document, tuple[Diagnostic, ...]]:
-    """WeasyPrint layout of `html` in the house style, every resource through the sandbox."""
+def lay_out(html: str, root: Path, styles: Path, sheets: tuple[str, ...] = ("print.css",),
+            css: str = "") -> tuple[Document, tuple[Diagnostic, ...]]:
+    """WeasyPrint layout of `html` in the house style, every resource through the sandbox;
+    `css` is added last (the typographic audit's fixes)."""
     if has_math(html):  # WeasyPrint has no MathML: the formulas go in drawn as SVG
         html = rewrite(html, math_as_svg)
     fetcher = SandboxFetcher((root, styles))
     with weasyprint_warnings() as messages:
         page = HTML(string=html, base_url=root.as_uri() + "/", url_fetcher=fetcher)
-        stylesheets = [CSS(filename=str(styles / s), url_fetcher=fetcher) for s in sheets]
-        document = page.render(stylesheets=stylesheets)
+        # One store of `@counter-style` rules for the sheets and the render (the footnotes').
+        counters = counter_styles()
+        stylesheets = [CSS(filename=str(styles / s), url_fetcher=fetcher, counter_style=counters)
+                       for s in sheets]
+        stylesheets += [CSS(string=css, url_fetcher=fetcher)] if css else []
+        document = page.render(stylesheets=stylesheets, counter_style=counters)
     return document, tuple(Diagnostic(None, f"weasyprint: {m}", "warning") for m in messages)
 
 
+def print_sheets(pub: Publication, *, press: bool = False) -> tuple[str, ...]:
+    """The house style, then the paper size's page boxes (`paper:`), then the press's bleed."""
+    return ("print.css", f"paper-{pub.meta.paper}.css", *(("press.css",) if press else ()))
+
+
 def render_document(pub: Publication, styles: Path, fixes: Fixes | None = None, *,
-                    press: bool = False) -> Rendered:
+                    press: bool = False, css: str = "") -> Rendered:
     """Lay the book out (the expensive step); the EPUB's page list reads the same layout."""
     html = book_html(pub, styles, fixes)
-    sheets = ("print.css", "press.css") if press else ("print.css",)
-    document, warnings = lay_out(html, pub.root, styles, sheets)
+    sheets = print_sheets(pub, press=press)
+    document, warnings = lay_out(html, pub.root, styles, sheets, css)
     return Rendered(html, document, locate(pub, warnings))
 
 
@@ -139,12 +155,25 @@ def render_audited(pub: Publication, styles: Path, *, press: bool = False) -> Re
     for _ in range(FOOTNOTE_RETRIES):
         if not problems or pub.meta.notes != "footnotes":
             break
-        fixes |= {problem.number for problem in problems}
+        fixes |= {(problem.number, _words(rendered.document, problem.number))
+                  for problem in problems}
         rendered = render_document(pub, styles, fixes, press=press)
         problems = audit_notes(pub, rendered.document)
     if problems:
         raise ImprintError(note_diagnostics(pub, problems))
-    return rendered
+
+    def relayout(css: str) -> Rendered | None:  # the typographic fixes, notes kept in place
+        again = render_document(pub, styles, fixes, press=press, css=css)
+        return None if audit_notes(pub, again.document) else again
+
+    best, typography = typeset(pub, rendered, lambda r: r.document, relayout)
+    return replace(best, typography=typography)
+
+
+def _words(document: Document, number: int) -> int:
+    """Where note `number`'s page break goes: `words_to_line_start`, or at the call's word."""
+    words = words_to_line_start(document, number)
+    return 1 if words is None else words
 
 
 def write_pdf(pub: Publication, styles: Path, target: Path, *, press: bool = False,
@@ -152,7 +181,8 @@ def write_pdf(pub: Publication, styles: Path, target: Path, *, press: bool = Fal
               verify: Verify | None = None) -> list[Diagnostic]:
     """Render the book to `target` atomically; return WeasyPrint's warnings as diagnostics.
 
-    The digital edition is RGB with live links; `press` adds bleed and crop marks. A caller
+    The digital edition is PDF/UA-1, RGB, with live links; `press` makes the PDF/X-4 press
+    edition (CMYK, bleed, crop marks, no links: press.py). A caller
     that also needs the layout (the EPUB's page list) passes its `render_audited` result.
     `verify(path, document)` reads the finished file before it takes the target's place (the
     fidelity audit, from the layer above); raising stops the build with nothing written.
@@ -163,11 +193,12 @@ def write_pdf(pub: Publication, styles: Path, target: Path, *, press: bool = Fal
     tag_structure_languages()
     with weasyprint_warnings() as messages, atomic_path(target) as temporary:
         rendered.document.write_pdf(temporary, pdf_identifier=identifier, custom_metadata=True,
-                                    pdf_variant="pdf/ua-1")
+                                    pdf_variant="pdf/x-4" if press else "pdf/ua-1",
+                                    pdf_tags=True)  # the audit skips the artifacts by their tags
         missing = audit_glyphs(pub, messages)
         if missing:
             raise ImprintError(glyph_diagnostics(pub, missing))
-        _finish(temporary, body_start(pub, rendered))
+        _finish(temporary, body_start(pub, rendered), identifier if press else None)
         if verify is not None:
             verify(temporary, rendered.document)
     drawn = [m for m in messages if notdef_code_point(m) is None]
@@ -175,11 +206,16 @@ def write_pdf(pub: Publication, styles: Path, target: Path, *, press: bool = Fal
             *locate(pub, (Diagnostic(None, f"weasyprint: {m}", "warning") for m in drawn))]
 
 
-def _finish(path: Path, body: int) -> None:
-    """What WeasyPrint does not write: page labels, and margin text marked as artifacts."""
+def _finish(path: Path, body: int, press_seed: bytes | None = None) -> None:
+    """What WeasyPrint does not write: page labels, and margin text marked as artifacts.
+
+    The press edition (a `press_seed` for its XMP id) is PDF/X-4: see press.py."""
     with pikepdf.open(path, allow_overwriting_input=True) as pdf:
         add_page_labels(pdf, body)
         mark_margin_artifacts(pdf)
+        fix_list_items(pdf)  # a footnote inside a list item: list_items.py
+        if press_seed is not None:
+            finish_press(pdf, press_seed)
         # A content-derived ID and no new timestamps keep rebuilds byte-identical.
         pdf.save(path, deterministic_id=True, compress_streams=True,
                  object_stream_mode=pikepdf.ObjectStreamMode.preserve)

@@ -68,6 +68,15 @@ def is_generated(box: Box) -> bool:
     return "::" in (box.element_tag or "")
 
 
+def pseudo_element(box: Box) -> str:
+    """The pseudo-element a generated box was made for ("before", "footnote-call", ...), or ""
+    for a box of document content.
+
+    Needs: `Box.element_tag`, "tag::pseudo" for pseudo-elements (see `is_generated`).
+    """
+    return (box.element_tag or "").partition("::")[2]
+
+
 def box_element(box: Box) -> Any:
     """The element of the HTML document the box was made for (an
     `xml.etree.ElementTree.Element`), or None for boxes of no element (pages, margins).
@@ -104,6 +113,55 @@ def hyphenate_character(box: Box) -> Any:
     underscores (`hyphenate_character`), undocumented.
     """
     return box.style["hyphenate_character"]
+
+
+def is_line_box(box: Box) -> bool:
+    """Whether the box is one laid-out line of a block's text (what the typographic audit
+    counts). Needs: `boxes.LineBox`, undocumented."""
+    return isinstance(box, boxes.LineBox)
+
+
+def is_footnote_area(box: Box) -> bool:
+    """Whether the box is the page's footnote area, which takes its share of the page.
+    Needs: `boxes.FootnoteAreaBox`, undocumented."""
+    return isinstance(box, boxes.FootnoteAreaBox)
+
+
+def box_extent(box: Box) -> tuple[float, float]:
+    """Top and bottom of the box's margin area on its page, in CSS px from the page's top.
+
+    Needs: `Box.position_y` and `Box.margin_height()`, undocumented.
+    """
+    top = float(box.position_y)
+    return top, top + float(box.margin_height())
+
+
+def page_area(page: Box) -> tuple[float, float]:
+    """Top and bottom of a page box's content area (inside the page margins), in CSS px.
+
+    Needs: `PageBox.content_box_y()` and `PageBox.height` (the content area's height once
+    laid out), undocumented.
+    """
+    top = float(page.content_box_y())
+    return top, top + float(page.height)
+
+
+def justification_spacing(box: Box) -> float:
+    """The width justification added to each space of a text box (0 when not justified).
+
+    Needs: `TextBox.justification_spacing`, set by `layout.inline.add_word_spacing`,
+    undocumented.
+    """
+    return float(getattr(box, "justification_spacing", 0) or 0)
+
+
+def computed_style(box: Box, name: str) -> Any:
+    """A computed CSS property of the box, by its name with underscores (`break_before`,
+    `font_size` in px, `text_align_all`, `word_spacing`).
+
+    Needs: `Box.style`, the computed style mapping, undocumented.
+    """
+    return box.style[name]
 
 
 # WeasyPrint's only report of a character no font has is this warning, logged while the PDF is
@@ -156,3 +214,15 @@ def _own_language(box: Box) -> str:
         return ""
     lang = element.get("lang") or element.get("{http://www.w3.org/XML/1998/namespace}lang")
     return str(lang or "")
+
+
+def counter_styles() -> Any:
+    """A store of `@counter-style` rules that several stylesheets and the render share, so a
+    counter style one sheet defines (the footnotes' markers) applies to the whole book.
+
+    Needs: `weasyprint.css.counters.CounterStyle`, which `CSS(counter_style=…)` and
+    `HTML.render(counter_style=…)` take (documented parameters of an undocumented class).
+    """
+    from weasyprint.css.counters import CounterStyle
+
+    return CounterStyle()
