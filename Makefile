@@ -18,17 +18,24 @@ endif
 INPUTS := $(shell find $(MANUSCRIPT) styles src -type f -not -name '*.pyc' 2>/dev/null) pyproject.toml
 
 # Debian packages: fonts, HarfBuzz subsetting (3x faster PDF writing), poppler and qpdf for checks,
-# Chromium for the preview's browser tests and DAISY Ace.
+# Chromium for the preview's browser tests and DAISY Ace; libgs-common for the press edition's
+# CMYK output profile (Ghostscript's SWOP profile, read from /usr/share/color/icc like the fonts).
 APT_PACKAGES := fonts-noto-core fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 \
-                libpangoft2-1.0-0 poppler-utils qpdf chromium
+                libpangoft2-1.0-0 poppler-utils qpdf chromium libgs-common
 BOOTSTRAP := $(VENV)/.bootstrapped
 
 .DELETE_ON_ERROR:
 .DEFAULT_GOAL := help
-.PHONY: help pdf pdf-press epub all check preview test fuzz bench lint clean bootstrap system-deps
+.PHONY: help pdf pdf-press epub all site serve-site check preview test fuzz bench lint clean bootstrap system-deps
 
-help: ## list the targets
+help: ## list the targets and the variables they take
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
+	@echo
+	@echo "variables (make pdf MANUSCRIPT=path/to/report):"
+	@echo "  MANUSCRIPT  the manuscript folder (default: manuscript)"
+	@echo "  BUILD       the output folder (default: build)"
+	@echo "  CHAPTER     make preview: a chapter's number, slug or file"
+	@echo "  PORT        make preview, make serve-site: the port (default 8000)"
 
 pdf: $(BUILD)/$(SLUG).pdf ## build the print PDF: build/<slug>.pdf
 
@@ -37,6 +44,11 @@ pdf-press: $(BUILD)/$(SLUG)-press.pdf ## build the press PDF with bleed and crop
 epub: $(BUILD)/$(SLUG).epub ## build the EPUB 3: build/<slug>.epub
 
 all: pdf pdf-press epub ## build every edition
+
+site: $(BUILD)/$(SLUG)-site/index.html ## web page and HTML edition with the downloads: build/<slug>-site/
+
+serve-site: site ## serve the site on 127.0.0.1: make serve-site PORT=8000
+	$(IMPRINT) serve $(if $(PORT),--port $(PORT))
 
 check: $(BUILD)/$(SLUG).epub ## check the manuscript, then validate the EPUB (EPUBCheck, Ace)
 	$(IMPRINT) check --epub $(BUILD)/$(SLUG).epub
@@ -51,7 +63,7 @@ test: $(BOOTSTRAP) ## run the linter, the type checker and the whole test suite 
 	$(BIN)/pytest
 
 fuzz: $(BOOTSTRAP) ## grammar fuzzing: 10,000 generated manuscripts through check, pdf and epub
-	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest tests/fuzz/test_fuzz_editions.py -p no:cacheprovider \
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest tests/fuzz/test_fuzz_editions.py -p no:cacheprovider -n 0 \
 	  --hypothesis-show-statistics
 
 bench: $(BOOTSTRAP) ## benchmarks: build time and memory per edition; preview p50/p95; large inputs
@@ -73,6 +85,11 @@ $(BUILD)/$(SLUG)-press.pdf: $(INPUTS) $(BOOTSTRAP)
 $(BUILD)/$(SLUG).epub: $(INPUTS) $(BOOTSTRAP)
 	$(IMPRINT) epub
 
+# The site offers the three editions for download, so it is made after them.
+$(BUILD)/$(SLUG)-site/index.html: $(INPUTS) $(BOOTSTRAP) $(BUILD)/$(SLUG).pdf \
+    $(BUILD)/$(SLUG)-press.pdf $(BUILD)/$(SLUG).epub
+	$(IMPRINT) site
+
 $(BOOTSTRAP): pyproject.toml
 	@$(MAKE) --no-print-directory system-deps
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -84,6 +101,9 @@ $(BOOTSTRAP): pyproject.toml
 	@# citeproc-js, the engine inside Zotero: tests/e2e/test_citeproc_js.py holds imprint's notes to it.
 	test -f $(VENV)/citeproc-js/node_modules/citeproc/package.json || npm install \
 	  --prefix $(VENV)/citeproc-js --no-audit --no-fund --loglevel=error citeproc@2
+	@# axe-core, the accessibility engine the site's browser tests run on every page.
+	test -f $(VENV)/axe-core/node_modules/axe-core/axe.min.js || npm install \
+	  --prefix $(VENV)/axe-core --no-audit --no-fund --loglevel=error axe-core@4
 	@touch $@
 
 # Installs only what is missing, non-interactively, so a second run installs nothing.

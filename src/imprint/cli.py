@@ -8,6 +8,8 @@ import sys
 import time
 import warnings
 from collections.abc import Callable, Sequence
+from importlib.metadata import version
+from importlib.resources import files
 from pathlib import Path
 
 from imprint.book.model import Diagnostic, ImprintError, Publication
@@ -16,21 +18,36 @@ EXIT_OK, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2
 
 
 def default_styles() -> Path:
-    """The house style shipped beside the package (repository checkout layout)."""
-    return Path(__file__).resolve().parents[2] / "styles"
+    """The house style shipped with the package: `styles/` of the repository, which
+    `src/imprint/styles` links to in a checkout and a wheel carries as package data."""
+    return Path(str(files("imprint") / "styles")).resolve()
+
+
+def _common_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    """The options every command takes, before or after the command's name (`imprint pdf
+    --strict`): on a command's own parser they have no default, so they never undo a value
+    given before the command."""
+    def default(value: object) -> object:
+        return value if top else argparse.SUPPRESS
+
+    parser.add_argument("--manuscript", type=Path, default=default(Path("manuscript")),
+                        help="manuscript folder holding publication.yaml (default: manuscript)")
+    parser.add_argument("--styles", type=Path, default=default(None),
+                        help="house style folder (default: the styles/ shipped with imprint)")
+    parser.add_argument("--build", type=Path, default=default(Path("build")),
+                        help="output folder (default: build)")
+    parser.add_argument("--strict", action="store_true", default=default(False),
+                        help="treat warnings as errors")
+    parser.add_argument("--quiet", action="store_true", default=default(False),
+                        help="print only problems")
+    parser.add_argument("--debug", action="store_true", default=default(False),
+                        help="show tracebacks of internal errors")
 
 
 def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="imprint", description=__doc__)
-    parser.add_argument("--manuscript", type=Path, default=Path("manuscript"),
-                        help="manuscript folder holding publication.yaml (default: manuscript)")
-    parser.add_argument("--styles", type=Path, default=None,
-                        help="house style folder (default: the styles/ shipped with imprint)")
-    parser.add_argument("--build", type=Path, default=Path("build"),
-                        help="output folder (default: build)")
-    parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    parser.add_argument("--quiet", action="store_true", help="print only problems")
-    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    parser.add_argument("--version", action="version", version=f"imprint {version('imprint')}")
+    _common_options(parser, top=True)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     pdf = commands.add_parser("pdf", help="build the print PDF: BUILD/<slug>.pdf")
     pdf.add_argument("--press", action="store_true",
@@ -48,6 +65,23 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
                          help="port (default 8000; the next free one if taken; 0: any)")
     preview.add_argument("--pdf", action="store_true",
                          help="write BUILD/preview/<chapter>.pdf in the print style and exit")
+    preview.add_argument("--open", action="store_true", help="open the page in the browser")
+    site = commands.add_parser("site", help="build the web page and HTML edition: "
+                               "BUILD/<slug>-site/ (with the editions already built)")
+    site.add_argument("--url", default="",
+                      help="the site's public address, for absolute links in its metadata")
+    serve = commands.add_parser("serve", help="serve BUILD/<slug>-site/ on 127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000,
+                       help="port (default 8000; the next free one if taken; 0: any)")
+    serve.add_argument("--open", action="store_true", help="open the site in the browser")
+    new = commands.add_parser("new", help="create a manuscript that builds at once, showing "
+                              "each construct: imprint new FOLDER")
+    new.add_argument("folder", type=Path, help="a new or empty folder")
+    stats = commands.add_parser("stats", help="words, notes, citations, figures, tables and "
+                                "pages per chapter")
+    stats.set_defaults(quiet=True)
+    for command in commands.choices.values():
+        _common_options(command, top=False)
     return parser.parse_args(argv)
 
 
@@ -95,6 +129,9 @@ def _pdf(args: argparse.Namespace, report: Reporter) -> list[Diagnostic]:
     if not args.press:  # the EPUB's page list and cover come from this same layout
         store_layout(pub, args.styles, args.build / ".cache", rendered)
     report.step(f"wrote {target} ({target.stat().st_size // 1024} KiB)")
+    if rendered.typography is not None:  # what the typographic audit could not mend
+        report.step(rendered.typography.summary)
+        warnings = [*warnings, *rendered.typography.diagnostics]
     return warnings
 
 
@@ -144,7 +181,7 @@ def _preview(args: argparse.Namespace, report: Reporter) -> list[Diagnostic]:
     from imprint.preview.app import Options, print_check, serve
 
     options = Options(args.manuscript, args.styles, args.build, args.chapter, args.port,
-                      args.quiet)
+                      args.quiet, args.open)
     if not args.pdf:
         serve(options)
         return []
@@ -153,8 +190,90 @@ def _preview(args: argparse.Namespace, report: Reporter) -> list[Diagnostic]:
     return warnings
 
 
+def _site(args: argparse.Namespace, report: Reporter) -> list[Diagnostic]:
+    from imprint.editions.pdf.print_layout import print_layout
+    from imprint.editions.site.downloads import editions
+    from imprint.editions.site.write import SiteInput, site_folder, write_site
+
+    pub = _build(args, report)
+    target = site_folder(args.build, pub.meta.slug)
+    report.step("reading the print layout for the page numbers")
+    layout = print_layout(pub, args.styles, args.build / ".cache")
+    given = SiteInput(editions(args.build, pub.meta.slug), _report_citation(pub, args),
+                      args.url)
+    late = write_site(pub, args.styles, target, layout, given)
+    report.step(f"wrote {target}/index.html and the HTML edition")
+    return [*layout.warnings, *late]
+
+
+def _report_citation(pub: Publication, args: argparse.Namespace) -> str:
+    """The report's own reference in the house CSL style, by the pandoc run every citation
+    goes through, from a CSL-JSON file of its metadata."""
+    import json
+
+    from imprint.book.config import CONFIG_NAME
+    from imprint.book.model import Loc
+    from imprint.editions.site.cite import csl_item
+    from imprint.preprocess.cite.format import format_citations, load_bibliography, resolve_style
+
+    folder = args.build / ".cache" / "site"
+    folder.mkdir(parents=True, exist_ok=True)
+    item = csl_item(pub.meta, args.url)
+    (folder / "report.json").write_text(json.dumps([item], ensure_ascii=False), "utf-8")
+    bib = load_bibliography(("report.json",), folder, None)
+    style = resolve_style(pub.meta.citation_style, pub.root, Loc(CONFIG_NAME))
+    formatted = format_citations([], [], bib, style, pub.meta.language, args.build / ".cache",
+                                 include_all=True, sort="style")
+    return formatted.bibliography[0].html if formatted.bibliography else ""
+
+
+def _serve(args: argparse.Namespace, report: Reporter) -> list[Diagnostic]:
+    import webbrowser
+
+    from imprint.book.config import load_config
+    from imprint.editions.site.serve import bind
+    from imprint.editions.site.write import site_folder
+
+    folder = site_folder(args.build, load_config(args.manuscript.resolve()).slug)
+    if not (folder / "index.html").is_file():
+        raise ImprintError(Diagnostic(None, f"{folder} has no site yet: run `imprint site` "
+                                      "(make site) first"))
+    server = bind(args.port, folder)
+    print(server.url, flush=True)  # alone on stdout, so scripts can read the address
+    report.step(f"serving {folder}; Ctrl-C to stop")
+    if args.open:
+        webbrowser.open(server.url)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return []
+
+
+def _new(args: argparse.Namespace, report: Reporter) -> list[Diagnostic]:
+    from imprint.scaffold import create
+
+    written = create(args.folder)
+    for path in written:
+        print(path)
+    report.step(f"created {len(written)} files in {args.folder}; build them with "
+                f"`make pdf MANUSCRIPT={args.folder}` or `imprint --manuscript {args.folder} pdf`")
+    return []
+
+
+def _stats(args: argparse.Namespace, report: Reporter) -> list[Diagnostic]:
+    from imprint.stats import publication_stats, table
+
+    pub = _build(args, report)
+    print(table(publication_stats(pub, args.build / f"{pub.meta.slug}.pdf")))
+    return []
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Reporter], list[Diagnostic]]] = {
     "pdf": _pdf, "epub": _epub, "check": _check, "slug": _slug, "preview": _preview,
+    "site": _site, "serve": _serve, "new": _new, "stats": _stats,
 }
 
 

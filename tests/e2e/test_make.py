@@ -34,3 +34,10 @@ def test_touching_a_chapter_rebuilds_and_a_second_run_does_nothing(tmp_path: Pat
     third = make("pdf", *variables)
     assert third.returncode == 0 and pdf.stat().st_mtime > stamp
 
+
+
+def test_help_lists_the_targets_and_the_variables() -> None:
+    result = make("help")
+    assert result.returncode == 0
+    for word in ("pdf", "epub", "site", "preview", "MANUSCRIPT", "BUILD", "CHAPTER", "PORT"):
+        assert word in result.stdout

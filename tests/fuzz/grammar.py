@@ -43,6 +43,14 @@ VALID_CITATIONS = (
     f"[see @{KEYS[0]}, ch. 2; @{KEYS[1]}, 10–12]", *(f"[-@{k}]" for k in KEYS),
     *(f"@{k}" for k in KEYS), f"@{KEYS[0]} [p. 3]",
 )
+# README constructs since the grammar was first written: math, allowed raw HTML, comments,
+# sized images, spans with attributes as Pandoc parses them.
+INLINE_EXTRAS = ("$x^2$", "$\\frac{a}{b}$", "$5 and $6", "\\(\\alpha\\)", "H<sub>2</sub>O",
+                 "x<sup>2</sup>", "line<br>break", "<kbd>Ctrl</kbd>", "<!-- note to self -->",
+                 '<abbr title="North Atlantic">NATO</abbr>', "![](figures/x.svg){width=20%}",
+                 "[w]{.smallcaps}", "[w]{style=\"color: red\"}", "\\$5")
+BAD_INLINE = ("$\\frac{a$", "$\\unknowncommand$", "<iframe>x</iframe>", "<sup>open",
+              "[w]{style=\"background: url(http://x)\"}", "<span onclick=\"x\">w</span>")
 BAD_CITATIONS = ("[@missing2020]", "@missing2020", "[@", "[@]", "\\@ref", "@fig:", "$$", "{#x}",
                  "{.y}", "[^", "^[", ":::")
 
@@ -58,13 +66,15 @@ class Grammar:
             atoms += [st.sampled_from(HOSTILE), st.sampled_from(INVISIBLE)]
         self.plain = st.lists(st.one_of(*atoms), min_size=1, max_size=6).map(" ".join)
         cites = [st.sampled_from(VALID_CITATIONS)] + [st.sampled_from(BAD_CITATIONS)] * bad
-        refs = st.sampled_from(("@REF:fig", "@REF:tbl", "@sec:a", "[^a]", "[^b]"))
+        refs = st.sampled_from(("@REF:fig", "@REF:tbl", "@sec:a", "[^a]", "[^b]",
+                                "Figure [-@REF:fig]", "见图@REF:fig", "[@REF:tbl]"))
         langs = st.sampled_from(LANGS + BAD_LANGS * bad)
         # Inline content without notes (a note's text) and with them (body text).
         self.noteless = st.recursive(
             st.one_of(self.plain, *cites, self.plain.map(lambda t: f"`{t}`")),
             lambda c: self._wrap(c, langs), max_leaves=4)
-        leaf = st.one_of(self.plain, self.plain, *cites, refs,
+        extras = [st.sampled_from(INLINE_EXTRAS)] + [st.sampled_from(BAD_INLINE)] * bad
+        leaf = st.one_of(self.plain, self.plain, *cites, refs, *extras,
                          self.plain.map(lambda t: f"`{t}`"),
                          self.noteless.map(lambda t: f"^[{t}]"))
         inline = st.recursive(leaf, lambda c: self._wrap(c, langs), max_leaves=6)
@@ -103,12 +113,24 @@ class Grammar:
         code = st.tuples(st.sampled_from(("python", "{.python}", "", "yaml")), plain).map(
             lambda p: f"```{p[0]}\n{p[1]}\n```")
         deflist = st.tuples(plain, plain).map(lambda p: f"{p[0]}\n: {p[1]}")
+        word = st.sampled_from(("alpha", "beta", "1990", "混合", "война"))
+        simple = st.tuples(word, word, st.integers(1, 3)).map(lambda p: "\n".join([
+            f"{p[0]:<10} {p[1]:>10}", "-" * 10 + " " + "-" * 10,
+            *[f"{p[0]:<10} {p[1]:>10}"] * p[2], "", ": Simple. {#ID:tbl}"]))
+        grid = st.tuples(word, word).map(lambda p: "\n".join([
+            "+------------+------------+", f"| {p[0]:<10} | {p[1]:<10} |",
+            "+============+============+", f"| {p[1]:<10} | {p[0]:<10} |",
+            "+------------+------------+"]))
+        display = st.tuples(st.sampled_from(("E = mc^2", "\\sum_{i=1}^n x_i", "a^2 + b^2")),
+                            st.booleans()).map(
+            lambda p: f"$${p[0]}$$" + (" {#ID:eq}" if p[1] else ""))
+        unnumbered = plain.map(lambda t: f"## {t} {{-}}\n\n### {t} {{.unlisted}}")
         limit = 110 if hostile else 20
         deep_quote = st.integers(1, limit).map(lambda n: "> " * n + "deep")
         deep_list = st.integers(1, limit).map(
             lambda n: "\n".join("  " * i + "- level" for i in range(n)))
         leaf = st.one_of(paragraph, paragraph, paragraph, heading, callout, figure, table,
-                         code, deflist)
+                         code, deflist, simple, grid, display, unnumbered)
         nested = st.recursive(leaf, lambda c: st.one_of(
             c.map(lambda t: "> " + t.replace("\n", "\n> ")),
             st.lists(c, min_size=1, max_size=3).map(
@@ -137,7 +159,8 @@ def _number_ids(text: str) -> str:
         made[match[1]].append(ident)
         return f"#{ident}"
 
-    text = re.sub(r"#ID:(fig|tbl|sec)", name, text)
+    made["eq"] = []
+    text = re.sub(r"#ID:(fig|tbl|sec|eq)", name, text)
     return re.sub(r"@REF:(fig|tbl)", lambda m: "@" + (made[m[1]] or ["sec:a"])[0], text)
 
 

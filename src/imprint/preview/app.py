@@ -6,6 +6,7 @@ import signal
 import sys
 import threading
 import time
+import webbrowser
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ class Options:
     chapter: str  # as given: a number, a slug or a file
     port: int = 8000
     quiet: bool = False
+    open_browser: bool = False  # `--open`: the system's browser shows the page once served
 
     def say(self, message: str) -> None:
         if not self.quiet:
@@ -75,6 +77,8 @@ def serve(options: Options) -> None:
     thread.start()
     # On stdout, alone on its line, so scripts (and the tests) can read the address.
     print(f"{server.url}{chapter_url(site.home)}", flush=True)
+    if options.open_browser:
+        webbrowser.open(f"{server.url}{chapter_url(site.home)}")
     options.say(f"previewing {spec.file}; live reload on save; Ctrl-C to stop")
     try:
         with _terminate_as_interrupt():

@@ -44,11 +44,17 @@ def store_layout(pub: Publication, styles: Path, cache_dir: Path,
     return layout
 
 
+OTHER_EDITIONS = frozenset({"epub.css", "site.css", "preview.css"})
+
+
 def layout_key(pub: Publication, styles: Path) -> str:
     digest = hashlib.sha256(f"{FORMAT}\0{weasyprint.__version__}\0".encode())
     digest.update(book_html(pub, styles).encode())
+    # The templates are in the book's HTML already; the other editions' stylesheets and the
+    # locales' words (in the HTML too) change nothing the print layout reads.
     layout_styles = [p for p in sorted(styles.rglob("*")) if p.is_file()
-                     and "templates" not in p.relative_to(styles).parts and p.name != "epub.css"]
+                     and "templates" not in p.relative_to(styles).parts
+                     and p.name not in OTHER_EDITIONS]
     for path in [*layout_styles, *(pub.root / asset for asset in pub.assets)]:
         digest.update(f"\0{path.name}\0".encode())
         digest.update(path.read_bytes())
