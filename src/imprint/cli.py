@@ -121,7 +121,7 @@ def _pdf(args: argparse.Namespace, report: Reporter) -> list[Diagnostic]:
     suffix = "-press" if args.press else ""
     target = args.build / f"{pub.meta.slug}{suffix}.pdf"
     report.step(f"rendering {target}")
-    rendered = render_audited(pub, args.styles, press=args.press)
+    rendered = render_audited(pub, args.styles, press=args.press, cache_dir=args.build / ".cache")
     # Every build is audited: the file is read back and compared with the model before it
     # replaces the last good one.
     warnings = write_pdf(pub, args.styles, target, press=args.press, rendered=rendered,

@@ -56,3 +56,18 @@ def test_cli_summary_and_strict(tmp_path: Path) -> None:
     strict = run_cli("--manuscript", str(manuscript), "--build", str(tmp_path / "strict"),
                      "--strict", "pdf")
     assert strict.returncode == (1 if remaining else 0), strict.stderr
+
+
+def test_a_rebuild_lays_the_book_out_once_with_the_remembered_fixes(tmp_path: Path) -> None:
+    """Issue #16 item 3: the fixes found by a build are remembered in its cache; the next
+    build of the same book starts from them (no re-layout round) and prints the same."""
+    cache = tmp_path / "cache"
+    pub = build_publication(_manuscript(tmp_path, "footnotes"), cache)
+    first = render_audited(pub, default_styles(), cache_dir=cache)
+    second = render_audited(pub, default_styles(), cache_dir=cache)
+    assert first.typography is not None and second.typography is not None
+    assert first.typography.rounds >= 1 and second.typography.rounds == 0
+    assert second.typography.rules == first.typography.rules
+    assert second.typography.counts == first.typography.counts
+    assert second.html == first.html  # the same footnote page breaks
+    assert len(second.document.pages) == len(first.document.pages)

@@ -32,7 +32,7 @@ def print_layout(pub: Publication, styles: Path, cache_dir: Path) -> PrintLayout
     if cached is not None:
         return cached
     # The same call as `write_pdf` makes for the digital edition, so the pages are the PDF's.
-    return store_layout(pub, styles, cache_dir, render_audited(pub, styles))
+    return store_layout(pub, styles, cache_dir, render_audited(pub, styles, cache_dir=cache_dir))
 
 
 def store_layout(pub: Publication, styles: Path, cache_dir: Path,

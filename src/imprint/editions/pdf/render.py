@@ -19,7 +19,9 @@ from imprint.book.files import atomic_path
 from imprint.book.model import Diagnostic, ImprintError, Publication
 from imprint.editions.html.templates import base_context, render
 from imprint.editions.html.transform import break_urls, rewrite
+from imprint.editions.pdf import remembered
 from imprint.editions.pdf.audit import (
+    NoteProblem,
     audit_glyphs,
     audit_notes,
     glyph_diagnostics,
@@ -31,7 +33,8 @@ from imprint.editions.pdf.list_items import fix_list_items
 from imprint.editions.pdf.located import locate
 from imprint.editions.pdf.math_svg import has_math, math_as_svg
 from imprint.editions.pdf.press import finish_press
-from imprint.editions.pdf.typography_fix import TypographyReport, typeset
+from imprint.editions.pdf.remembered import Remembered
+from imprint.editions.pdf.typography_fix import ROUNDS, TypographyReport, stylesheet, typeset
 from imprint.editions.pdf.weasyprint_internals import (
     counter_styles,
     notdef_code_point,
@@ -147,18 +150,18 @@ def render_document(pub: Publication, styles: Path, fixes: Fixes | None = None, 
     return Rendered(html, document, locate(pub, warnings))
 
 
-def render_audited(pub: Publication, styles: Path, *, press: bool = False) -> Rendered:
-    """Lay out, check every note, retry the misplaced footnotes, fail on what is still wrong."""
-    rendered = render_document(pub, styles, press=press)
-    problems = audit_notes(pub, rendered.document)
-    fixes: Fixes = frozenset()
-    for _ in range(FOOTNOTE_RETRIES):
-        if not problems or pub.meta.notes != "footnotes":
-            break
-        fixes |= {(problem.number, _words(rendered.document, problem.number))
-                  for problem in problems}
-        rendered = render_document(pub, styles, fixes, press=press)
-        problems = audit_notes(pub, rendered.document)
+def render_audited(pub: Publication, styles: Path, *, press: bool = False,
+                   cache_dir: Path | None = None) -> Rendered:
+    """Lay out, check every note, retry the misplaced footnotes, fail on what is still wrong,
+    then mend the typography. The fixes found are remembered in `cache_dir`: a rebuild of the
+    same book lays it out once, with them (`remembered`)."""
+    sheets = [styles / sheet for sheet in print_sheets(pub, press=press)]
+    digest = remembered.key(book_html(pub, styles), sheets, press)
+    known = remembered.load(cache_dir, digest)
+    rendered, fixes, problems = _notes_placed(pub, styles, press, known)
+    if problems and known:  # the remembered fixes no longer hold: find them afresh
+        known = None
+        rendered, fixes, problems = _notes_placed(pub, styles, press, None)
     if problems:
         raise ImprintError(note_diagnostics(pub, problems))
 
@@ -166,8 +169,29 @@ def render_audited(pub: Publication, styles: Path, *, press: bool = False) -> Re
         again = render_document(pub, styles, fixes, press=press, css=css)
         return None if audit_notes(pub, again.document) else again
 
-    best, typography = typeset(pub, rendered, lambda r: r.document, relayout)
+    start = dict(known.rules) if known else None
+    best, typography = typeset(pub, rendered, lambda r: r.document, relayout, start,
+                               limit=0 if known else ROUNDS)
+    remembered.store(cache_dir, digest, Remembered(fixes, typography.rules))
     return replace(best, typography=typography)
+
+
+def _notes_placed(pub: Publication, styles: Path, press: bool, known: Remembered | None
+                  ) -> tuple[Rendered, Fixes, list[NoteProblem]]:
+    """A layout with every note on its call's page (footnote mode breaks the page before a
+    late note's call), starting from `known` fixes; the problems left when retries run out."""
+    fixes: Fixes = known.footnotes if known else frozenset()
+    css = stylesheet(dict(known.rules)) if known else ""
+    rendered = render_document(pub, styles, fixes or None, press=press, css=css)
+    problems = audit_notes(pub, rendered.document)
+    for _ in range(FOOTNOTE_RETRIES):
+        if not problems or pub.meta.notes != "footnotes":
+            break
+        fixes |= {(problem.number, _words(rendered.document, problem.number))
+                  for problem in problems}
+        rendered = render_document(pub, styles, fixes, press=press, css=css)
+        problems = audit_notes(pub, rendered.document)
+    return rendered, fixes, problems
 
 
 def _words(document: Document, number: int) -> int:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from weasyprint.document import Document
@@ -43,6 +43,7 @@ class TypographyReport:
     diagnostics: tuple[Diagnostic, ...]
     fixes: int  # rules applied in the layout kept
     rounds: int  # layouts made after the first
+    rules: tuple[tuple[str, str], ...] = ()  # those rules: selector -> declarations
 
     @property
     def summary(self) -> str:
@@ -52,13 +53,17 @@ class TypographyReport:
 
 
 def typeset(pub: Publication, first: T, document: Callable[[T], Document],
-            relayout: Callable[[str], T | None]) -> tuple[T, TypographyReport]:
+            relayout: Callable[[str], T | None],
+            start: dict[str, str] | None = None,
+            limit: int = ROUNDS) -> tuple[T, TypographyReport]:
     """The best of up to `ROUNDS` + 1 layouts. `relayout(css)` lays the book out again with
-    `css` added, or returns None when that layout fails another audit (a note off its page)."""
+    `css` added, or returns None when that layout fails another audit (a note off its page).
+    `first` was laid out with the rules `start` (remembered from the last build), if any;
+    `limit` 0 keeps that layout, so a rebuild prints what the build before it printed."""
     best, audit = first, audit_typography(document(first))
-    rules: dict[str, str] = {}
+    rules: dict[str, str] = dict(start or {})
     rounds = 0
-    for _ in range(ROUNDS):
+    for _ in range(limit):
         new = {s: d for s, d in fix_rules(audit, rules).items() if rules.get(s) != d}
         if not new:
             break
@@ -70,7 +75,7 @@ def typeset(pub: Publication, first: T, document: Callable[[T], Document],
         if score(again) >= score(audit):
             break
         best, audit, rules = candidate, again, {**rules, **new}
-    return best, report(pub, audit, len(rules), rounds)
+    return best, replace(report(pub, audit, len(rules), rounds), rules=tuple(sorted(rules.items())))
 
 
 def score(audit: Audit) -> int:
