@@ -75,27 +75,23 @@ _SHOWN = frozenset({"text", "code_inline", "math_inline", "math_display", "text_
 
 def display_text(children: Sequence[Node]) -> str:
     """A heading's words as plain text: `The *real* $x^2$ [story](#s)` -> `The real x^2 story`."""
-    parts = []
-    for child in children:
-        if child.type in _SHOWN:
-            parts.append(child.content)
-        elif child.type in ("softbreak", "hardbreak"):
-            parts.append(" ")
-        elif child.type == "image":
-            parts.append(display_text(child.children or ()))
-    return " ".join("".join(parts).split())
+    return " ".join(_stringify(children, _SHOWN, notes=False).split())
 
 
 def heading_text(children: Sequence[Node]) -> str:
     """A heading's text as Pandoc's `stringify` sees it, for its automatic identifier."""
+    return _stringify(children, _TEXT_NODES, notes=True)
+
+
+def _stringify(children: Sequence[Node], kinds: frozenset[str], *, notes: bool) -> str:
     parts = []
     for child in children:
-        if child.type in _TEXT_NODES:
+        if child.type in kinds:
             parts.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
             parts.append(" ")
         elif child.type == "image":
-            parts.append(heading_text(child.children or ()))
-        elif child.type == "footnote_ref" and "label" in child.meta:
+            parts.append(_stringify(child.children or (), kinds, notes=notes))
+        elif notes and child.type == "footnote_ref" and "label" in child.meta:
             parts.append(f"[^{child.meta.text('label')}]")
     return "".join(parts)
