@@ -37,6 +37,9 @@ chapters:
     kind: body
 """
 
+# The same report with one chapter, `chapters/01-intro.md`.
+ONE_CHAPTER_CONFIG = MINIMAL_CONFIG.replace("  - file: chapters/02-second.md\n    kind: body\n", "")
+
 INTRO = """\
 ---
 short-title: Intro

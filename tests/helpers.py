@@ -25,6 +25,12 @@ def run_cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
                           capture_output=True, timeout=600, check=False)
 
 
+def pdf_text(path: Path) -> str:
+    """The PDF's text with its layout kept (`pdftotext -layout`)."""
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
+                          text=True, check=True).stdout
+
+
 def pdf_pages(path: Path) -> list[str]:
     return [page.extract_text() or "" for page in PdfReader(path).pages]
 

@@ -24,9 +24,9 @@ from pathlib import Path
 
 from PIL import Image
 
-from tests.conftest import MINIMAL_CONFIG, write_manuscript
+from tests.conftest import ONE_CHAPTER_CONFIG, write_manuscript
 
-CONFIG = MINIMAL_CONFIG.replace("  - file: chapters/02-second.md\n    kind: body\n", "")
+CONFIG = ONE_CHAPTER_CONFIG
 # The README's stated bounds for an input that builds: seconds and MiB per edition.
 LIMITS = {"pdf": (600.0, 2500.0), "epub": (300.0, 1500.0)}
 PARAGRAPH = ("The partnership rests on arms sales, joint exercises and a shared reading of the "

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from tests.conftest import MINIMAL_CONFIG, STYLES, write_manuscript
+from tests.conftest import ONE_CHAPTER_CONFIG, STYLES, write_manuscript
 from tests.helpers import build
 
 CHAPTER = """\
@@ -35,7 +35,7 @@ BIB = """\
 }
 """
 
-CONFIG = MINIMAL_CONFIG.replace("  - file: chapters/02-second.md\n    kind: body\n", "")
+CONFIG = ONE_CHAPTER_CONFIG
 DISCLAIMER_LINE = CONFIG.splitlines().index(next(
     line for line in CONFIG.splitlines() if "disclaimer:" in line)) + 1
 

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from tests.conftest import MINIMAL_CONFIG, write_manuscript
+from tests.conftest import MINIMAL_CONFIG, ONE_CHAPTER_CONFIG, write_manuscript
 from tests.helpers import run_cli
 
 from imprint.book.files import local_asset
@@ -108,7 +108,7 @@ def test_an_image_that_is_not_a_file_is_refused_with_its_reason(tmp_path: Path) 
         "image '../x.png' points outside the manuscript folder"
 
 
-ONE_CHAPTER = MINIMAL_CONFIG.replace("  - file: chapters/02-second.md\n    kind: body\n", "")
+ONE_CHAPTER = ONE_CHAPTER_CONFIG
 
 
 @pytest.mark.parametrize("command", ["pdf", "epub"])

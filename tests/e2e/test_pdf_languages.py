@@ -8,7 +8,7 @@ from collections import Counter
 from pathlib import Path
 
 import pikepdf
-from tests.conftest import MINIMAL_CONFIG, write_manuscript
+from tests.conftest import ONE_CHAPTER_CONFIG, write_manuscript
 from tests.helpers import build
 
 BIB = """\
@@ -57,7 +57,7 @@ def _languages(path: Path) -> Counter[tuple[str, str]]:
 
 
 def test_structure_tree_carries_each_passages_language(tmp_path: Path) -> None:
-    config = MINIMAL_CONFIG.replace("  - file: chapters/02-second.md\n    kind: body\n", "")
+    config = ONE_CHAPTER_CONFIG
     root = write_manuscript(tmp_path / "m", config + "bibliography: [refs.bib]\n",
                             {"01-intro.md": CHAPTER})
     (root / "refs.bib").write_text(BIB, encoding="utf-8")

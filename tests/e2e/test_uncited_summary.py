@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.conftest import MINIMAL_CONFIG, write_manuscript
+from tests.conftest import ONE_CHAPTER_CONFIG, write_manuscript
 from tests.helpers import build
 
 from imprint.book.model import CitationRef, CiteItem, Loc
@@ -16,7 +16,7 @@ from imprint.preprocess.cite.bibliography import (
     load_bibliography,
 )
 
-CONFIG = MINIMAL_CONFIG.replace("  - file: chapters/02-second.md\n    kind: body\n", "") + (
+CONFIG = ONE_CHAPTER_CONFIG + (
     "bibliography: [references.bib]\n")
 CHAPTER = "# Intro\n\nAs argued [@key0001], and again [@key0003, 12].\n"
 

@@ -6,7 +6,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from tests.conftest import MINIMAL_CONFIG, write_manuscript
+from tests.conftest import ONE_CHAPTER_CONFIG, write_manuscript
 
 from imprint.book.model import Publication
 from imprint.checks.fidelity import audit
@@ -46,7 +46,7 @@ Code may show `[@key]` and `:::` as written.
 
 @pytest.fixture
 def pub(tmp_path: Path) -> Publication:
-    config = MINIMAL_CONFIG.replace("  - file: chapters/02-second.md\n    kind: body\n", "")
+    config = ONE_CHAPTER_CONFIG
     root = write_manuscript(tmp_path / "m", config, {"01-intro.md": CHAPTER})
     return build_publication(root, tmp_path / "cache")
 
@@ -185,7 +185,7 @@ def test_pieces_are_in_order_with_captions_and_notes(pub: Publication) -> None:
 # --- the model against the manuscript -----------------------------------------------------
 
 def test_a_space_the_renderer_lost_is_found_in_the_chapter_file(tmp_path: Path) -> None:
-    config = MINIMAL_CONFIG.replace("  - file: chapters/02-second.md\n    kind: body\n", "")
+    config = ONE_CHAPTER_CONFIG
     root = write_manuscript(tmp_path / "m", config, {"01-intro.md": (
         "# T {#sec:t}\n\nIn the study of the relationship, @sec:t shows it.\n\n"
         "It came from the U.S. before.\n")})
