@@ -13,6 +13,7 @@ PDF 1.7 artifacts (`/Artifact BMC`) and drop them from the parent tree.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pikepdf
@@ -27,18 +28,22 @@ def add_page_labels(pdf: pikepdf.Pdf, body_start: int) -> None:
     pdf.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(nums))
 
 
-def _reachable(root: pikepdf.Object) -> set[tuple[int, int]]:
-    """Structure elements linked to the document's structure tree."""
-    found: set[tuple[int, int]] = set()
+def structure_elements(root: pikepdf.Object) -> Iterator[pikepdf.Dictionary]:
+    """Every structure element below `root` (the StructTreeRoot). An element's kids are read
+    when the caller resumes, so a caller may change an element's /K before they are walked."""
     pending = [root.get("/K")]
     while pending:
         node = pending.pop()
         if isinstance(node, pikepdf.Array):
             pending.extend(node)
         elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
-            found.add(node.objgen)
+            yield node
             pending.append(node.get("/K"))
-    return found
+
+
+def _reachable(root: pikepdf.Object) -> set[tuple[int, int]]:
+    """Structure elements linked to the document's structure tree."""
+    return {node.objgen for node in structure_elements(root)}
 
 
 def _orphans(entries: pikepdf.Object, linked: set[tuple[int, int]]) -> set[int]:

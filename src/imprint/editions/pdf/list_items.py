@@ -14,6 +14,8 @@ from typing import Any
 
 import pikepdf
 
+from imprint.editions.pdf.finish import structure_elements
+
 ALLOWED = (pikepdf.Name.Lbl, pikepdf.Name.LBody)
 
 
@@ -87,14 +89,5 @@ def fix_list_items(pdf: pikepdf.Pdf) -> int:
     tree = pdf.Root.get("/StructTreeRoot")
     if tree is None:
         return 0
-    mended = 0
-    pending: list[Any] = [tree.get("/K")]
-    while pending:
-        node = pending.pop()
-        if isinstance(node, pikepdf.Array):
-            pending.extend(node)
-        elif _is_element(node):
-            if node.S == pikepdf.Name.LI and fix_item(pdf, node):
-                mended += 1
-            pending.append(node.get("/K"))
-    return mended
+    return sum(1 for node in structure_elements(tree)
+               if node.S == pikepdf.Name.LI and fix_item(pdf, node))

@@ -27,6 +27,7 @@ import pikepdf
 from PIL import Image, ImageCms
 
 from imprint.book.model import Diagnostic, ImprintError
+from imprint.editions.pdf.finish import structure_elements
 
 PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")  # Debian: libgs-common
 BLEED = 9.0  # points: 0.125 in, what printers ask for
@@ -184,21 +185,15 @@ def drop_links(pdf: pikepdf.Pdf) -> None:
 
 def _untag_links(tree: pikepdf.Object, dropped: set[tuple[int, int]]) -> None:
     parents = pikepdf.NumberTree(tree.ParentTree)
-    pending = [tree.get("/K")]
-    while pending:
-        node = pending.pop()
-        if isinstance(node, pikepdf.Array):
-            pending.extend(node)
-        elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
-            kids = node.get("/K")
-            if pikepdf.Name.Link == node.S:
-                node.S = pikepdf.Name.Span
-            if isinstance(kids, pikepdf.Array):
-                kept = [k for k in kids if not _dropped_reference(k, dropped, parents)]
-                node.K = pikepdf.Array(kept)
-            elif _dropped_reference(kids, dropped, parents):
-                node.K = pikepdf.Array([])
-            pending.append(node.get("/K"))
+    for node in structure_elements(tree):
+        kids = node.get("/K")
+        if pikepdf.Name.Link == node.S:
+            node.S = pikepdf.Name.Span
+        if isinstance(kids, pikepdf.Array):
+            kept = [k for k in kids if not _dropped_reference(k, dropped, parents)]
+            node.K = pikepdf.Array(kept)
+        elif _dropped_reference(kids, dropped, parents):
+            node.K = pikepdf.Array([])
 
 
 def _dropped_reference(kid: Any, dropped: set[tuple[int, int]],
