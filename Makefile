@@ -6,16 +6,25 @@ BUILD      ?= build
 PYTHON     ?= python3
 VENV       := .venv
 BIN        := $(VENV)/bin
-IMPRINT    := $(BIN)/imprint --manuscript $(MANUSCRIPT) --build $(BUILD)
+IMPRINT    := $(BIN)/imprint --manuscript "$(MANUSCRIPT)" --build "$(BUILD)"
+
+# Paths may hold spaces (`make pdf MANUSCRIPT="My Reports/2026"`): commands quote them, and
+# file names in rules escape each space with a backslash, as Make reads them.
+empty :=
+space := $(empty) $(empty)
+escape = $(subst $(space),\$(space),$(1))
 
 # Output names come from the slug in publication.yaml (read without Python: no bootstrap needed).
-SLUG := $(shell sed -n 's/^slug:[[:space:]]*["'\'']*\([a-z0-9-]*\).*/\1/p' $(MANUSCRIPT)/publication.yaml 2>/dev/null)
+SLUG := $(shell sed -n 's/^slug:[[:space:]]*["'\'']*\([a-z0-9-]*\).*/\1/p' "$(MANUSCRIPT)/publication.yaml" 2>/dev/null)
 ifeq ($(SLUG),)
 SLUG := publication
 endif
+# Each manuscript's files sit in a folder of their own, so `make clean` removes only its own.
+OUT := $(call escape,$(BUILD))/$(SLUG)
 
 # Every input a build reads: the manuscript, the house style and the package itself.
-INPUTS := $(shell find $(MANUSCRIPT) styles src -type f -not -name '*.pyc' 2>/dev/null) pyproject.toml
+INPUTS := $(shell find "$(MANUSCRIPT)" styles src -type f -not -name '*.pyc' 2>/dev/null \
+            | sed 's/ /\\ /g') pyproject.toml
 
 # Debian packages: fonts, HarfBuzz subsetting (3x faster PDF writing), poppler and qpdf for checks,
 # Chromium for the preview's browser tests and DAISY Ace; libgs-common for the press edition's
@@ -37,25 +46,25 @@ help: ## list the targets and the variables they take
 	@echo "  CHAPTER     make preview: a chapter's number, slug or file"
 	@echo "  PORT        make preview, make serve-site: the port (default 8000)"
 
-pdf: $(BUILD)/$(SLUG).pdf ## build the print PDF: build/<slug>.pdf
+pdf: $(OUT)/$(SLUG).pdf ## build the print PDF: build/<slug>/<slug>.pdf
 
-pdf-press: $(BUILD)/$(SLUG)-press.pdf ## build the press PDF with bleed and crop marks
+pdf-press: $(OUT)/$(SLUG)-press.pdf ## build the press PDF with bleed and crop marks
 
-epub: $(BUILD)/$(SLUG).epub ## build the EPUB 3: build/<slug>.epub
+epub: $(OUT)/$(SLUG).epub ## build the EPUB 3: build/<slug>/<slug>.epub
 
 all: pdf pdf-press epub ## build every edition
 
-site: $(BUILD)/$(SLUG)-site/index.html ## web page and HTML edition with the downloads: build/<slug>-site/
+site: $(OUT)/site/index.html ## web page and HTML edition with the downloads: build/<slug>/site/
 
 serve-site: site ## serve the site on 127.0.0.1: make serve-site PORT=8000
 	$(IMPRINT) serve $(if $(PORT),--port $(PORT))
 
-check: $(BUILD)/$(SLUG).epub ## check the manuscript, then validate the EPUB (EPUBCheck, Ace)
-	$(IMPRINT) check --epub $(BUILD)/$(SLUG).epub
+check: $(OUT)/$(SLUG).epub ## check the manuscript, then validate the EPUB (EPUBCheck, Ace)
+	$(IMPRINT) check --epub "$(BUILD)/$(SLUG)/$(SLUG).epub"
 
 preview: $(BOOTSTRAP) ## serve a chapter with live reload: make preview CHAPTER=2 (number, slug or file)
 	@test -n "$(CHAPTER)" || { echo "usage: make preview CHAPTER=2 (a number, slug or file)" >&2; exit 2; }
-	$(IMPRINT) preview $(if $(PORT),--port $(PORT)) $(CHAPTER)
+	$(IMPRINT) preview $(if $(PORT),--port $(PORT)) "$(CHAPTER)"
 
 test: $(BOOTSTRAP) ## run the linter, the type checker and the whole test suite with the real validators
 	$(BIN)/ruff check src tests
@@ -71,23 +80,24 @@ bench: $(BOOTSTRAP) ## benchmarks: build time and memory per edition; preview p5
 	$(BIN)/python -m tests.bench.bench_preview
 	$(BIN)/python -m tests.bench.bench_inputs
 
-clean: ## remove build outputs (keeps the virtualenv)
-	rm -rf $(BUILD)
+clean: ## remove this manuscript's outputs, build/<slug>/ (keeps other books and the virtualenv)
+	rm -rf "$(BUILD)/$(SLUG)"
+	@rmdir "$(BUILD)" 2>/dev/null || true
 
 bootstrap: $(BOOTSTRAP) ## install system packages and the virtualenv (done by every target)
 
-$(BUILD)/$(SLUG).pdf: $(INPUTS) $(BOOTSTRAP)
+$(OUT)/$(SLUG).pdf: $(INPUTS) $(BOOTSTRAP)
 	$(IMPRINT) pdf
 
-$(BUILD)/$(SLUG)-press.pdf: $(INPUTS) $(BOOTSTRAP)
+$(OUT)/$(SLUG)-press.pdf: $(INPUTS) $(BOOTSTRAP)
 	$(IMPRINT) pdf --press
 
-$(BUILD)/$(SLUG).epub: $(INPUTS) $(BOOTSTRAP)
+$(OUT)/$(SLUG).epub: $(INPUTS) $(BOOTSTRAP)
 	$(IMPRINT) epub
 
 # The site offers the three editions for download, so it is made after them.
-$(BUILD)/$(SLUG)-site/index.html: $(INPUTS) $(BOOTSTRAP) $(BUILD)/$(SLUG).pdf \
-    $(BUILD)/$(SLUG)-press.pdf $(BUILD)/$(SLUG).epub
+$(OUT)/site/index.html: $(INPUTS) $(BOOTSTRAP) $(OUT)/$(SLUG).pdf $(OUT)/$(SLUG)-press.pdf \
+    $(OUT)/$(SLUG).epub
 	$(IMPRINT) site
 
 $(BOOTSTRAP): pyproject.toml

@@ -63,3 +63,10 @@ def top_line(page) -> str:  # type: ignore[no-untyped-def]
         return ""
     top = max(y for y, _ in found)
     return " ".join(t for y, t in found if abs(y - top) < 2)
+
+
+def output(out: Path, name: str) -> Path:
+    """A built file under `--build out`: `output(out, "tiny-report.pdf")` is
+    `out/tiny-report/tiny-report.pdf`, as each manuscript's files sit in `out/<slug>/`."""
+    slug = name.removesuffix(".pdf").removesuffix(".epub").removesuffix("-press")
+    return out / slug.removesuffix("-site") / ("site" if name.endswith("-site") else name)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import shlex
 import sys
 import time
 import warnings
@@ -35,7 +36,7 @@ def _common_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
     parser.add_argument("--styles", type=Path, default=default(None),
                         help="house style folder (default: the styles/ shipped with imprint)")
     parser.add_argument("--build", type=Path, default=default(Path("build")),
-                        help="output folder (default: build)")
+                        help="output folder; a book's files go to BUILD/<slug>/ (default: build)")
     parser.add_argument("--strict", action="store_true", default=default(False),
                         help="treat warnings as errors")
     parser.add_argument("--quiet", action="store_true", default=default(False),
@@ -49,10 +50,10 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--version", action="version", version=f"imprint {version('imprint')}")
     _common_options(parser, top=True)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    pdf = commands.add_parser("pdf", help="build the print PDF: BUILD/<slug>.pdf")
+    pdf = commands.add_parser("pdf", help="build the print PDF: BUILD/<slug>/<slug>.pdf")
     pdf.add_argument("--press", action="store_true",
-                     help="press edition with bleed and crop marks: BUILD/<slug>-press.pdf")
-    commands.add_parser("epub", help="build the EPUB 3: BUILD/<slug>.epub")
+                     help="press edition with bleed and crop marks: BUILD/<slug>/<slug>-press.pdf")
+    commands.add_parser("epub", help="build the EPUB 3: BUILD/<slug>/<slug>.epub")
     check = commands.add_parser("check", help="read and check the manuscript; write nothing")
     check.add_argument("--epub", type=Path,
                        help="also validate this EPUB with EPUBCheck and DAISY Ace")
@@ -64,13 +65,13 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     preview.add_argument("--port", type=int, default=8000,
                          help="port (default 8000; the next free one if taken; 0: any)")
     preview.add_argument("--pdf", action="store_true",
-                         help="write BUILD/preview/<chapter>.pdf in the print style and exit")
+                         help="write BUILD/<slug>/preview/<chapter>.pdf (print style), then exit")
     preview.add_argument("--open", action="store_true", help="open the page in the browser")
     site = commands.add_parser("site", help="build the web page and HTML edition: "
-                               "BUILD/<slug>-site/ (with the editions already built)")
+                               "BUILD/<slug>/site/ (with the editions already built)")
     site.add_argument("--url", default="",
                       help="the site's public address, for absolute links in its metadata")
-    serve = commands.add_parser("serve", help="serve BUILD/<slug>-site/ on 127.0.0.1")
+    serve = commands.add_parser("serve", help="serve BUILD/<slug>/site/ on 127.0.0.1")
     serve.add_argument("--port", type=int, default=8000,
                        help="port (default 8000; the next free one if taken; 0: any)")
     serve.add_argument("--open", action="store_true", help="open the site in the browser")
@@ -104,7 +105,7 @@ def _build(args: argparse.Namespace, report: Reporter) -> Publication:
     from imprint.pipeline import build_publication
 
     report.step(f"reading {args.manuscript}")
-    pub = build_publication(args.manuscript, args.build / ".cache", strict=args.strict,
+    pub = build_publication(args.manuscript, args.out / ".cache", strict=args.strict,
                             styles=args.styles)
     report.problems(pub.diagnostics)
     report.step(f"read {len(pub.chapters)} chapters, "
@@ -119,15 +120,15 @@ def _pdf(args: argparse.Namespace, report: Reporter) -> list[Diagnostic]:
 
     pub = _build(args, report)
     suffix = "-press" if args.press else ""
-    target = args.build / f"{pub.meta.slug}{suffix}.pdf"
+    target = args.out / f"{pub.meta.slug}{suffix}.pdf"
     report.step(f"rendering {target}")
-    rendered = render_audited(pub, args.styles, press=args.press, cache_dir=args.build / ".cache")
+    rendered = render_audited(pub, args.styles, press=args.press, cache_dir=args.out / ".cache")
     # Every build is audited: the file is read back and compared with the model before it
     # replaces the last good one.
     warnings = write_pdf(pub, args.styles, target, press=args.press, rendered=rendered,
                          verify=lambda path, layout: audit_pdf(pub, path, layout))
     if not args.press:  # the EPUB's page list and cover come from this same layout
-        store_layout(pub, args.styles, args.build / ".cache", rendered)
+        store_layout(pub, args.styles, args.out / ".cache", rendered)
     report.step(f"wrote {target} ({target.stat().st_size // 1024} KiB)")
     if rendered.typography is not None:  # what the typographic audit could not mend
         report.step(rendered.typography.summary)
@@ -141,9 +142,9 @@ def _epub(args: argparse.Namespace, report: Reporter) -> list[Diagnostic]:
     from imprint.editions.pdf.print_layout import print_layout
 
     pub = _build(args, report)
-    target = args.build / f"{pub.meta.slug}.epub"
+    target = args.out / f"{pub.meta.slug}.epub"
     report.step("reading the print layout for the cover and the page list")
-    layout = print_layout(pub, args.styles, args.build / ".cache")
+    layout = print_layout(pub, args.styles, args.out / ".cache")
     write_epub(pub, args.styles, target, layout, verify=lambda path: audit_epub(pub, path))
     report.step(f"wrote {target} ({target.stat().st_size // 1024} KiB)")
     return list(layout.warnings)
@@ -180,7 +181,7 @@ def _slug(args: argparse.Namespace, report: Reporter) -> list[Diagnostic]:
 def _preview(args: argparse.Namespace, report: Reporter) -> list[Diagnostic]:
     from imprint.preview.app import Options, print_check, serve
 
-    options = Options(args.manuscript, args.styles, args.build, args.chapter, args.port,
+    options = Options(args.manuscript, args.styles, args.out, args.chapter, args.port,
                       args.quiet, args.open)
     if not args.pdf:
         serve(options)
@@ -196,10 +197,10 @@ def _site(args: argparse.Namespace, report: Reporter) -> list[Diagnostic]:
     from imprint.editions.site.write import SiteInput, site_folder, write_site
 
     pub = _build(args, report)
-    target = site_folder(args.build, pub.meta.slug)
+    target = site_folder(args.out)
     report.step("reading the print layout for the page numbers")
-    layout = print_layout(pub, args.styles, args.build / ".cache")
-    given = SiteInput(editions(args.build, pub.meta.slug), _report_citation(pub, args),
+    layout = print_layout(pub, args.styles, args.out / ".cache")
+    given = SiteInput(editions(args.out, pub.meta.slug), _report_citation(pub, args),
                       args.url)
     late = write_site(pub, args.styles, target, layout, given)
     report.step(f"wrote {target}/index.html and the HTML edition")
@@ -216,13 +217,13 @@ def _report_citation(pub: Publication, args: argparse.Namespace) -> str:
     from imprint.editions.site.cite import csl_item
     from imprint.preprocess.cite.format import format_citations, load_bibliography, resolve_style
 
-    folder = args.build / ".cache" / "site"
+    folder = args.out / ".cache" / "site"
     folder.mkdir(parents=True, exist_ok=True)
     item = csl_item(pub.meta, args.url)
     (folder / "report.json").write_text(json.dumps([item], ensure_ascii=False), "utf-8")
     bib = load_bibliography(("report.json",), folder, None)
     style = resolve_style(pub.meta.citation_style, pub.root, Loc(CONFIG_NAME))
-    formatted = format_citations([], [], bib, style, pub.meta.language, args.build / ".cache",
+    formatted = format_citations([], [], bib, style, pub.meta.language, args.out / ".cache",
                                  include_all=True, sort="style")
     return formatted.bibliography[0].html if formatted.bibliography else ""
 
@@ -230,11 +231,10 @@ def _report_citation(pub: Publication, args: argparse.Namespace) -> str:
 def _serve(args: argparse.Namespace, report: Reporter) -> list[Diagnostic]:
     import webbrowser
 
-    from imprint.book.config import load_config
     from imprint.editions.site.serve import bind
     from imprint.editions.site.write import site_folder
 
-    folder = site_folder(args.build, load_config(args.manuscript.resolve()).slug)
+    folder = site_folder(args.out)
     if not (folder / "index.html").is_file():
         raise ImprintError(Diagnostic(None, f"{folder} has no site yet: run `imprint site` "
                                       "(make site) first"))
@@ -258,8 +258,9 @@ def _new(args: argparse.Namespace, report: Reporter) -> list[Diagnostic]:
     written = create(args.folder)
     for path in written:
         print(path)
+    folder = shlex.quote(str(args.folder))  # a path with a space, pasted as it is
     report.step(f"created {len(written)} files in {args.folder}; build them with "
-                f"`make pdf MANUSCRIPT={args.folder}` or `imprint --manuscript {args.folder} pdf`")
+                f"`make pdf MANUSCRIPT={folder}` or `imprint --manuscript {folder} pdf`")
     return []
 
 
@@ -267,8 +268,20 @@ def _stats(args: argparse.Namespace, report: Reporter) -> list[Diagnostic]:
     from imprint.stats import publication_stats, table
 
     pub = _build(args, report)
-    print(table(publication_stats(pub, args.build / f"{pub.meta.slug}.pdf")))
+    print(table(publication_stats(pub, args.out / f"{pub.meta.slug}.pdf")))
     return []
+
+
+# The commands that read or write a book's files, which sit in BUILD/<slug>/.
+BOOK_COMMANDS = frozenset({"pdf", "epub", "check", "preview", "site", "serve", "stats"})
+
+
+def _book_folder(manuscript: Path, build: Path) -> Path:
+    """BUILD/<slug>/: each manuscript's editions, cache, previews and site in a folder of its
+    own, so books can share a BUILD and `make clean MANUSCRIPT=...` removes one book only."""
+    from imprint.book.config import load_config
+
+    return build / load_config(manuscript.resolve()).slug
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace, Reporter], list[Diagnostic]]] = {
@@ -295,6 +308,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.debug:
         _quiet_libraries()
     try:
+        if args.command in BOOK_COMMANDS:
+            args.out = _book_folder(args.manuscript, args.build)
         late = COMMANDS[args.command](args, report)
     except ImprintError as error:
         report.problems(error.diagnostics)

@@ -72,7 +72,7 @@ def test_unknown_key_names_file_and_line(tmp_path: Path) -> None:
     result = run_cli("--manuscript", str(manuscript), "--build", str(tmp_path / "b"), "pdf")
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "chapters/02-second.md:4: unknown citation key 'smith2019'" in result.stderr
-    assert not (tmp_path / "b" / "tiny-report.pdf").exists()
+    assert not (tmp_path / "b" / "tiny-report/tiny-report.pdf").exists()
 
 
 def test_duplicate_bibliography_key_names_the_file_and_line(tmp_path: Path) -> None:
@@ -213,7 +213,7 @@ def test_epub_carries_the_entry_languages(tmp_path: Path) -> None:
     manuscript = _lang_manuscript(tmp_path / "m")
     result = run_cli("--manuscript", str(manuscript), "--build", str(tmp_path / "b"), "epub")
     assert result.returncode == 0, result.stderr
-    with zipfile.ZipFile(tmp_path / "b" / "tiny-report.epub") as archive:
+    with zipfile.ZipFile(tmp_path / "b" / "tiny-report/tiny-report.epub") as archive:
         xhtml = "".join(archive.read(name).decode() for name in archive.namelist()
                         if name.endswith(".xhtml"))
     langs = _langs(xhtml)

@@ -69,14 +69,14 @@ def writers() -> Iterator[list[Writer]]:
 def test_a_build_removes_a_killed_run_s_leftovers_and_keeps_a_live_one(
         manuscript: Path, tmp_path: Path, writers: list[Writer]) -> None:
     out = tmp_path / "build"
-    target = out / "tiny-report.pdf"
+    target = out / "tiny-report/tiny-report.pdf"
     killed = Writer(target)
     writers.append(killed)
     killed.kill()
     assert killed.temporary.exists()  # what kill -9 leaves behind
     derived = killed.temporary.with_name(killed.temporary.name + ".raw")  # as the EPUB writer's
     derived.write_bytes(b"half a zip")
-    other = out / f".tiny-report.epub.{killed.process.pid}-abcd1234.part"  # another target's
+    other = target.parent / f".tiny-report.epub.{killed.process.pid}-abcd1234.part"  # not ours
     other.write_bytes(b"")
     live = Writer(target)  # a concurrent build of the same target, still writing
     writers.append(live)

@@ -54,10 +54,10 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     out = tmp_path_factory.mktemp("sample-epub")
     assert build("pdf", SAMPLE, out) == 0
     assert build("epub", SAMPLE, out, "--strict") == 0
-    epub = out / f"{SLUG}.epub"
+    epub = out / f"{SLUG}/{SLUG}.epub"
     with zipfile.ZipFile(epub) as archive:
         files = {n.removeprefix("EPUB/"): archive.read(n) for n in archive.namelist()}
-    return Built(out, epub, out / f"{SLUG}.pdf", files)
+    return Built(out, epub, out / f"{SLUG}/{SLUG}.pdf", files)
 
 
 @pytest.fixture(scope="module")
@@ -342,9 +342,9 @@ def test_stylesheet_is_reflowable(built: Built) -> None:
 
 def test_rebuilds_are_byte_identical_from_cache_or_not(built: Built, tmp_path: Path) -> None:
     assert build("epub", SAMPLE, built.out) == 0  # the print layout comes from the cache
-    assert built.epub.read_bytes() == (built.out / f"{SLUG}.epub").read_bytes()
+    assert built.epub.read_bytes() == (built.out / f"{SLUG}/{SLUG}.epub").read_bytes()
     assert build("epub", SAMPLE, tmp_path) == 0  # laid out afresh
-    assert (tmp_path / f"{SLUG}.epub").read_bytes() == built.epub.read_bytes()
+    assert (tmp_path / f"{SLUG}/{SLUG}.epub").read_bytes() == built.epub.read_bytes()
 
 
 def test_a_second_epub_build_lays_nothing_out(built: Built,
@@ -367,14 +367,14 @@ def test_footnote_mode_collects_the_notes_and_keeps_the_page_list(tmp_path: Path
                                   chapters)
     out = tmp_path / "out"
     assert build("pdf", manuscript, out) == 0 and build("epub", manuscript, out) == 0
-    epub = out / "tiny-report.epub"
+    epub = out / "tiny-report/tiny-report.epub"
     report = run_epubcheck(epub)
     assert (report.errors, report.warnings) == (0, 0), report.messages
     with zipfile.ZipFile(epub) as archive:
         notes = archive.read("EPUB/notes.xhtml").decode()
         intro = archive.read("EPUB/chapter-intro.xhtml").decode()
     assert 'id="note-1"' in notes and 'id="note-2"' in notes and "ending here." in notes
-    reader = PdfReader(out / "tiny-report.pdf")
+    reader = PdfReader(out / "tiny-report/tiny-report.pdf")
     pages = [canonical(p.extract_text() or "") for p in reader.pages]
     body = intro[intro.index("<body"):]
     numbered = [m for m in MARKER.finditer(body) if m.group(1).isdigit()]

@@ -70,7 +70,8 @@ def run(kind: str, root: Path, out: Path, capsys: pytest.CaptureFixture[str],
 
 def written(out: Path) -> list[str]:
     """Editions (and temporary parts) in the build folder; the caches do not count."""
-    return sorted(p.name for p in out.glob("*") if p.name != ".cache") if out.exists() else []
+    return sorted(str(p.relative_to(out)) for p in out.rglob("*")
+                  if p.is_file() and ".cache" not in p.relative_to(out).parts)
 
 
 @pytest.fixture

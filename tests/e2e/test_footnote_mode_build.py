@@ -19,7 +19,7 @@ from imprint.editions.pdf.render import Rendered, render_audited
 from imprint.editions.pdf.typography import audit_typography
 from imprint.pipeline import build_publication
 
-PDF = "sino-russian-military-alignment.pdf"
+PDF = "sino-russian-military-alignment/sino-russian-military-alignment.pdf"
 
 
 def _manuscript(root: Path, notes: str) -> Path:

@@ -23,8 +23,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     out = root / "build"
     assert build("pdf", manuscript, out) == 0
     assert build("epub", manuscript, out) == 0
-    return {"manuscript": manuscript, "out": out, "pdf": out / "tiny-report.pdf",
-            "epub": out / "tiny-report.epub"}
+    return {"manuscript": manuscript, "out": out, "pdf": out / "tiny-report/tiny-report.pdf",
+            "epub": out / "tiny-report/tiny-report.epub"}
 
 
 def normalized(text: str) -> str:
@@ -106,8 +106,8 @@ def test_rebuilds_are_byte_identical(built: dict[str, Path], tmp_path: Path) -> 
     again = tmp_path / "again"
     assert build("epub", built["manuscript"], again) == 0
     assert build("pdf", built["manuscript"], again) == 0
-    assert (again / "tiny-report.epub").read_bytes() == built["epub"].read_bytes()
-    assert (again / "tiny-report.pdf").read_bytes() == built["pdf"].read_bytes()
+    assert (again / "tiny-report/tiny-report.epub").read_bytes() == built["epub"].read_bytes()
+    assert (again / "tiny-report/tiny-report.pdf").read_bytes() == built["pdf"].read_bytes()
 
 
 def test_bad_input_exits_nonzero_with_one_line_and_keeps_the_old_pdf(
@@ -117,15 +117,15 @@ def test_bad_input_exits_nonzero_with_one_line_and_keeps_the_old_pdf(
     shutil.copytree(built["manuscript"], manuscript)
     out = tmp_path / "out"
     assert build("pdf", manuscript, out) == 0
-    before = (out / "tiny-report.pdf").read_bytes()
+    before = (out / "tiny-report/tiny-report.pdf").read_bytes()
     chapter = manuscript / "chapters" / "02-second.md"
     chapter.write_text(chapter.read_text() + "\nSee @fig:nowhere.\n")
     result = run_cli("--manuscript", str(manuscript), "--build", str(out), "pdf")
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert "chapters/02-second.md:7: unknown cross-reference '@fig:nowhere'" in result.stderr
-    assert (out / "tiny-report.pdf").read_bytes() == before
-    assert not [p for p in out.iterdir() if p.name.endswith(".part")]
+    assert (out / "tiny-report/tiny-report.pdf").read_bytes() == before
+    assert not [p for p in (out / "tiny-report").iterdir() if p.name.endswith(".part")]
 
 
 def test_raw_html_is_refused_with_its_line(tmp_path: Path) -> None:
@@ -145,7 +145,7 @@ def test_config_errors_exit_1_without_traceback(tmp_path: Path) -> None:
     result = run_cli("--manuscript", str(manuscript), "--build", str(tmp_path / "b"), "pdf")
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "publication.yaml:2: unknown key 'titel'" in result.stderr
-    assert not (tmp_path / "b" / "tiny-report.pdf").exists()
+    assert not (tmp_path / "b" / "tiny-report/tiny-report.pdf").exists()
 
 
 def test_funding_text_lives_only_in_publication_yaml() -> None:

@@ -105,7 +105,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     with contextlib.redirect_stderr(err):
         assert build("pdf", root, out) == 0
         assert build("epub", root, out) == 0
-    return Built(root, out / f"{SLUG}.pdf", out / f"{SLUG}.epub", err.getvalue().splitlines())
+    return Built(root, out / SLUG / f"{SLUG}.pdf", out / SLUG / f"{SLUG}.epub",
+                 err.getvalue().splitlines())
 
 
 def epub_files(epub: Path) -> dict[str, bytes]:

@@ -157,7 +157,7 @@ def build_both(root: Path, slug: str) -> Built:
     out = root.parent / "build"
     for kind in ("pdf", "epub"):  # the CLI audits each edition before writing it
         assert build(kind, root, out) == 0
-    return Built(out / f"{slug}.pdf", out / f"{slug}.epub")
+    return Built(out / f"{slug}/{slug}.pdf", out / f"{slug}/{slug}.epub")
 
 
 def manuscript(tmp: Path, config: str, chapters: dict[str, str]) -> Path:

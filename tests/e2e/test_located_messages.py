@@ -21,8 +21,8 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 def assert_one_located_line(manuscript: Path, tmp_path: Path, expected: str,
                             command: str = "pdf") -> None:
     out = tmp_path / "build"
-    out.mkdir(exist_ok=True)
-    (out / "tiny-report.pdf").write_bytes(b"the previous edition")
+    (out / "tiny-report").mkdir(parents=True, exist_ok=True)
+    (out / "tiny-report" / "tiny-report.pdf").write_bytes(b"the previous edition")
     before = snapshot(out)
     result = run_cli("--quiet", "--manuscript", str(manuscript), "--build", str(out), command)
     assert result.returncode == 1, result.stderr

@@ -96,7 +96,7 @@ def figure_alts(path: Path) -> list[str]:
 
 
 def test_the_pdf_draws_every_formula_with_its_tex_as_alt_text(built: Path) -> None:
-    pdf = built / "tiny-report.pdf"
+    pdf = built / "tiny-report/tiny-report.pdf"
     text = " ".join(pdftotext(pdf).split())
     assert TEX_SOURCE.search(text) is None, text  # no TeX source, no `$$` …
     assert "A price of $5 and $6 is not math, nor is $x$." in text  # … but the author's `$`
@@ -110,15 +110,15 @@ def test_the_pdf_draws_every_formula_with_its_tex_as_alt_text(built: Path) -> No
 
 
 def test_the_pdf_is_pdf_ua_and_reproducible(built: Path, tmp_path: Path) -> None:
-    pdf = built / "tiny-report.pdf"
+    pdf = built / "tiny-report/tiny-report.pdf"
     report = page.validate_pdf(str(pdf), profile="ua1")
     assert report.rules.failed == 0, [(f.rule_id, f.message) for f in report.failures]
     assert build("pdf", manuscript(tmp_path), tmp_path / "again") == 0
-    assert (tmp_path / "again" / "tiny-report.pdf").read_bytes() == pdf.read_bytes()
+    assert (tmp_path / "again" / "tiny-report/tiny-report.pdf").read_bytes() == pdf.read_bytes()
 
 
 def test_the_epub_has_mathml_with_alttext_and_passes_epubcheck_and_ace(built: Path) -> None:
-    epub = built / "tiny-report.epub"
+    epub = built / "tiny-report/tiny-report.epub"
     with zipfile.ZipFile(epub) as archive:
         chapter = etree.fromstring(archive.read("EPUB/chapter-intro.xhtml"))
         opf = archive.read("EPUB/content.opf").decode()
@@ -141,7 +141,7 @@ def test_page_breaks_go_around_formulas_never_into_them(tmp_path: Path) -> None:
     root = manuscript(tmp_path, LONG)
     out = tmp_path / "build"
     assert build("epub", root, out) == 0
-    epub = out / "tiny-report.epub"
+    epub = out / "tiny-report/tiny-report.epub"
     with zipfile.ZipFile(epub) as archive:
         chapter = etree.fromstring(archive.read("EPUB/chapter-second.xhtml"))
     breaks = chapter.findall(".//*[@role='doc-pagebreak']")
@@ -173,4 +173,4 @@ def test_invalid_tex_is_one_located_line(tmp_path: Path) -> None:
     assert result.stderr.splitlines() == [
         "chapters/02-second.md:3: invalid TeX math '$\\frac{c}{q': unbalanced braces: a '{' "
         "is never closed"]
-    assert not (tmp_path / "b" / "tiny-report.pdf").exists()
+    assert not (tmp_path / "b" / "tiny-report/tiny-report.pdf").exists()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from tests.conftest import MINIMAL_CONFIG, write_manuscript
-from tests.helpers import pdf_destinations, run_cli
+from tests.helpers import output, pdf_destinations, run_cli
 
 WORDS = ("alignment", "partnership", "exercise", "doctrine", "transfer", "strategy",
          "cooperation", "border", "navy", "aviation", "sanctions", "technology", "deterrence",
@@ -55,7 +55,7 @@ def test_every_note_of_the_stress_manuscript_is_where_it_belongs(
     config.write_text(MINIMAL_CONFIG + f"notes: {mode}\n")
     result = run_cli("--manuscript", str(stress), "--build", str(tmp_path), "pdf")
     assert result.returncode == 0, result.stderr
-    dests = pdf_destinations(tmp_path / "tiny-report.pdf")
+    dests = pdf_destinations(tmp_path / "tiny-report/tiny-report.pdf")
     total = note_count(stress)
     assert total > 150
     for number in range(1, total + 1):
@@ -70,7 +70,7 @@ def test_sample_in_footnote_mode_keeps_every_note_on_its_page(sample_copy: Path,
     config.write_text(config.read_text().replace("notes: endnotes", "notes: footnotes"))
     result = run_cli("--manuscript", str(sample_copy), "--build", str(tmp_path), "pdf")
     assert result.returncode == 0, result.stderr
-    dests = pdf_destinations(tmp_path / "sino-russian-military-alignment.pdf")
+    dests = pdf_destinations(output(tmp_path, "sino-russian-military-alignment.pdf"))
     numbers = [int(name.split("-")[1]) for name in dests if name.startswith("noteref-")]
     assert len(numbers) >= 80
     assert all(dests[f"note-{n}"] == dests[f"noteref-{n}"] for n in numbers)
@@ -86,4 +86,4 @@ def test_a_character_without_a_glyph_fails_the_build_naming_it(tmp_path: Path) -
     assert "chapters/01-intro.md:3: character '\U000f0001' (U+F0001) has no glyph" \
         in result.stderr
     assert "Traceback" not in result.stderr
-    assert not (out / "tiny-report.pdf").exists()
+    assert not (out / "tiny-report/tiny-report.pdf").exists()

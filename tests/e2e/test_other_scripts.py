@@ -55,9 +55,9 @@ def fonts(pdf: Path) -> set[str]:
 @pytest.mark.parametrize("lang", sorted(PASSAGES))
 def test_each_script_prints_in_its_own_noto_face(built: Path, lang: str) -> None:
     _, words, face = PASSAGES[lang]
-    used = fonts(built / "tiny-report.pdf")
+    used = fonts(built / "tiny-report/tiny-report.pdf")
     assert face in used and "DejaVu-Sans" not in used, used
-    text = subprocess.run(["pdftotext", str(built / "tiny-report.pdf"), "-"],
+    text = subprocess.run(["pdftotext", str(built / "tiny-report/tiny-report.pdf"), "-"],
                           capture_output=True, text=True, check=True).stdout
     flat = BIDI_CONTROLS.sub("", text)
     for word in words:
@@ -65,12 +65,12 @@ def test_each_script_prints_in_its_own_noto_face(built: Path, lang: str) -> None
 
 
 def test_headings_use_the_sans_faces(built: Path) -> None:
-    used = fonts(built / "tiny-report.pdf")
+    used = fonts(built / "tiny-report/tiny-report.pdf")
     assert {"Noto-Sans-Hebrew", "Noto-Sans-Arabic", "Noto-Sans-Devanagari"} <= used, used
 
 
 def test_the_epub_marks_language_and_direction(built: Path) -> None:
-    with zipfile.ZipFile(built / "tiny-report.epub") as archive:
+    with zipfile.ZipFile(built / "tiny-report/tiny-report.epub") as archive:
         chapter = archive.read("EPUB/chapter-intro.xhtml").decode("utf-8")
     assert '<span lang="ar" xml:lang="ar" dir="rtl">الشراكة</span>' in chapter
     assert '<span lang="he" xml:lang="he" dir="rtl">ברית</span>' in chapter
@@ -78,7 +78,7 @@ def test_the_epub_marks_language_and_direction(built: Path) -> None:
 
 
 def test_the_epub_passes_epubcheck(built: Path) -> None:
-    report = run_epubcheck(built / "tiny-report.epub")
+    report = run_epubcheck(built / "tiny-report/tiny-report.epub")
     assert (report.errors, report.warnings) == (0, 0), report.messages
 
 
@@ -92,9 +92,9 @@ def test_what_cannot_print_as_written_is_a_located_error(tmp_path: Path, passage
     out = tmp_path / "build"
     result = run_cli("--quiet", "--manuscript", str(manuscript), "--build", str(out), "pdf")
     if result.returncode == 0:  # fixed upstream or in the audit: then it builds clean
-        assert not result.stderr and (out / "tiny-report.pdf").exists()
+        assert not result.stderr and (out / "tiny-report/tiny-report.pdf").exists()
         return
     assert result.returncode == 1
     lines = result.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("chapters/01-intro.md:3: "), lines
-    assert not (out / "tiny-report.pdf").exists()
+    assert not (out / "tiny-report/tiny-report.pdf").exists()

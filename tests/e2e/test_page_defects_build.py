@@ -46,7 +46,7 @@ def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def pdf(out: Path) -> Path:
-    return out / f"{SLUG}.pdf"
+    return out / f"{SLUG}/{SLUG}.pdf"
 
 
 @pytest.fixture(scope="module")
@@ -190,7 +190,7 @@ def test_front_matter_has_typographic_quotes(pdf: Path, pages: dict[str, int], o
     front = "".join(page_text(pdf, index) for index in range(pages["contents"] + 1))
     assert "authors’ report" in front
     assert "'" not in front and '"' not in front
-    with zipfile.ZipFile(out / f"{SLUG}.epub") as epub:
+    with zipfile.ZipFile(out / f"{SLUG}/{SLUG}.epub") as epub:
         copyright_page = epub.read("EPUB/copyright.xhtml").decode("utf-8")
     body = etree.fromstring(copyright_page.encode()).find(".//{http://www.w3.org/1999/xhtml}body")
     assert body is not None
@@ -261,7 +261,7 @@ def test_url_parts_break_after_slashes_and_before_dots() -> None:
 
 
 def test_urls_break_only_after_a_slash_or_before_a_dot(pdf: Path, out: Path) -> None:
-    with zipfile.ZipFile(out / f"{SLUG}.epub") as epub:
+    with zipfile.ZipFile(out / f"{SLUG}/{SLUG}.epub") as epub:
         notes = epub.read("EPUB/bibliography.xhtml").decode("utf-8")
     urls = set(re.findall(r'href="(https?://[^"]+)"', notes))
     assert len(urls) >= 3
@@ -292,7 +292,7 @@ def test_chinese_is_upright_in_the_pdf(pdf: Path) -> None:
 
 
 def test_chinese_in_italics_is_upright_in_the_epub(out: Path) -> None:
-    with zipfile.ZipFile(out / f"{SLUG}.epub") as epub:
+    with zipfile.ZipFile(out / f"{SLUG}/{SLUG}.epub") as epub:
         css = epub.read("EPUB/style/epub.css").decode("utf-8")
         documents = [epub.read(n).decode("utf-8") for n in epub.namelist()
                      if n.endswith(".xhtml")]

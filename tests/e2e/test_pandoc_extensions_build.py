@@ -75,7 +75,7 @@ def chapter_xhtml(path: Path) -> str:
 
 
 def test_the_pdf_prints_each_construct(built: Path) -> None:
-    text = pdf_text(built / "tiny-report.pdf")
+    text = pdf_text(built / "tiny-report/tiny-report.pdf")
     assert re.search(r"a\.\s+Keep the treaty as it is\.\n\s*b\.\s+Amend the treaty\.", text)
     assert "B. Russell wrote about it" in text  # an initial, not a list
     assert re.search(r"i\.\s+planning;\n\s*ii\.\s+delivery\.", text)
@@ -90,7 +90,7 @@ def test_the_pdf_prints_each_construct(built: Path) -> None:
 
 
 def test_the_epub_holds_pandocs_markup_and_passes_epubcheck_and_ace(built: Path) -> None:
-    chapter = chapter_xhtml(built / "tiny-report.epub")
+    chapter = chapter_xhtml(built / "tiny-report/tiny-report.epub")
     assert '<ol type="a" style="list-style-type: lower-alpha">' in chapter
     assert '<ol type="i" style="list-style-type: lower-roman">' in chapter
     # WeasyPrint reads neither `type` nor `start`: the style says both.
@@ -102,9 +102,9 @@ def test_the_epub_holds_pandocs_markup_and_passes_epubcheck_and_ace(built: Path)
     assert '<ul class="task-list">' in chapter and "<li>☐\u00a0Draft the letter</li>" in chapter
     assert "Raw H<sub>2</sub>O and  end." in chapter
     assert "\\index" not in chapter and "newpage" not in chapter
-    result = EpubCheck(str(built / "tiny-report.epub"))
+    result = EpubCheck(str(built / "tiny-report/tiny-report.epub"))
     assert result.valid and not result.messages, [m.message for m in result.messages]
-    ace = run_ace(built / "tiny-report.epub")
+    ace = run_ace(built / "tiny-report/tiny-report.epub")
     assert (ace.errors, ace.warnings) == (0, 0), ace.messages
 
 

@@ -32,7 +32,7 @@ def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     text = re.sub(r"(?m)^paper:.*\n", "", config.read_text(encoding="utf-8"))
     config.write_text(text + f"paper: {paper}\n", encoding="utf-8")
     assert build("pdf", manuscript, root / "out") == 0  # the fidelity audits run in the build
-    return paper, root / "out" / f"{SLUG}.pdf"
+    return paper, root / "out" / f"{SLUG}/{SLUG}.pdf"
 
 
 def test_every_page_has_the_paper_size(built: tuple[str, Path]) -> None:

@@ -62,7 +62,7 @@ def test_structure_tree_carries_each_passages_language(tmp_path: Path) -> None:
                             {"01-intro.md": CHAPTER})
     (root / "refs.bib").write_text(BIB, encoding="utf-8")
     assert build("pdf", root, tmp_path / "b") == 0
-    found = _languages(tmp_path / "b" / "tiny-report.pdf")
+    found = _languages(tmp_path / "b" / "tiny-report/tiny-report.pdf")
     languages = {lang for _, lang in found}
     assert {"ru", "zh-Hans", "zh-Hant"} <= languages, found
     assert found[("/Span", "ru")] >= 3  # the author's span, the note's title, the bibliography

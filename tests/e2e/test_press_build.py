@@ -12,7 +12,7 @@ from PIL import Image
 from tests.conftest import SAMPLE
 from tests.helpers import build
 
-PRESS = "sino-russian-military-alignment-press.pdf"
+PRESS = "sino-russian-military-alignment/sino-russian-military-alignment-press.pdf"
 DPI = 72  # one pixel per point: boxes map straight to pixels
 
 

@@ -66,7 +66,7 @@ def test_the_print_check_is_one_chapter_with_the_book_s_notes(sample_copy: Path,
                      "3")
     assert result.returncode == 0, result.stderr
     assert "warning" not in result.stderr  # links into other chapters were unlinked
-    pdf = out / "preview" / "arms.pdf"
+    pdf = out / "sino-russian-military-alignment" / "preview" / "arms.pdf"
     assert not list(pdf.parent.glob("*.part"))  # written atomically
     text = " ".join(" ".join(page.split()) for page in pdf_pages(pdf))
     arms = next(c for c in build_publication(sample_copy, tmp_path / "c").chapters
@@ -83,5 +83,5 @@ def test_the_print_check_sets_footnotes_at_the_page_foot(tmp_path: Path) -> None
     result = run_cli("--manuscript", str(manuscript), "--build", str(out), "preview", "--pdf",
                      "chapters/02-second.md")
     assert result.returncode == 0, result.stderr
-    pages = pdf_pages(out / "preview" / "second.pdf")
+    pages = pdf_pages(out / "tiny-report" / "preview" / "second.pdf")
     assert len(pages) == 1 and "Second note." in pages[0] and "Notes" not in pages[0]

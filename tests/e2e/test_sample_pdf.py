@@ -28,7 +28,7 @@ def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def pdf(out: Path) -> Path:
-    return out / f"{SLUG}.pdf"
+    return out / f"{SLUG}/{SLUG}.pdf"
 
 
 @pytest.fixture(scope="module")
@@ -153,7 +153,7 @@ def test_chinese_and_russian_text_print(reader: PdfReader, pdf: Path) -> None:
 
 
 def test_press_edition_trim_and_bleed(out: Path) -> None:
-    with pikepdf.open(out / f"{SLUG}-press.pdf") as doc:
+    with pikepdf.open(out / f"{SLUG}/{SLUG}-press.pdf") as doc:
         for page_ in doc.pages[:3]:
             media = [float(v) for v in page_.MediaBox]
             trim = [float(v) for v in page_.TrimBox]
@@ -175,7 +175,7 @@ def test_pdf_ua1_has_no_failures(pdf: Path) -> None:
 
 def test_byte_identical_rebuild(pdf: Path, tmp_path: Path) -> None:
     assert build("pdf", SAMPLE, tmp_path) == 0
-    assert (tmp_path / f"{SLUG}.pdf").read_bytes() == pdf.read_bytes()
+    assert (tmp_path / f"{SLUG}/{SLUG}.pdf").read_bytes() == pdf.read_bytes()
 
 
 def test_running_heads_and_folios_are_artifacts(pdf: Path) -> None:

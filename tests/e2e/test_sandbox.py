@@ -57,11 +57,11 @@ def test_build_embeds_and_fetches_nothing_outside(tmp_path: Path,
         assert f"chapters/01-intro.md:7: warning: image 'http://127.0.0.1:{port}/x.png'" \
             in result.stderr
     assert_no_connection(listener)
-    reader = PdfReader(out / "tiny-report.pdf")
+    reader = PdfReader(out / "tiny-report/tiny-report.pdf")
     assert all(not page.images for page in reader.pages)
     hostname = Path("/etc/hostname").read_bytes().strip()
-    assert hostname not in (out / "tiny-report.pdf").read_bytes()
-    assert "127.0.0.1" not in epub_text(out / "tiny-report.epub", "chapter-intro.xhtml")
+    assert hostname not in (out / "tiny-report/tiny-report.pdf").read_bytes()
+    assert "127.0.0.1" not in epub_text(out / "tiny-report/tiny-report.epub", "chapter-intro.xhtml")
 
 
 def test_fetcher_refuses_everything_outside_the_allowed_folders(

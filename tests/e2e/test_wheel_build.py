@@ -51,7 +51,8 @@ def test_wheel_installs_a_working_imprint(tmp_path: Path) -> None:
     imprint = venv / "bin" / "imprint"
     _run(imprint, "new", "my report", cwd=tmp_path)
     _run(imprint, "--manuscript", "my report", "--build", "out", "pdf", "--quiet", cwd=tmp_path)
-    assert (tmp_path / "out" / "my-report.pdf").stat().st_size > 10_000
+    assert (tmp_path / "out" / "my-report" / "my-report.pdf").stat().st_size > 10_000
     shutil.copytree(SAMPLE, tmp_path / "sample")
     _run(imprint, "epub", "--manuscript", "sample", "--build", "out", "--quiet", cwd=tmp_path)
-    assert (tmp_path / "out" / "sino-russian-military-alignment.epub").is_file()
+    slug = "sino-russian-military-alignment"
+    assert (tmp_path / "out" / slug / f"{slug}.epub").is_file()

@@ -177,7 +177,7 @@ def test_site_of_a_book_without_a_funder(tmp_path: Path) -> None:
     assert "funding" not in SMALL and "chapters/02-second.md" in SMALL
     out = tmp_path / "build"
     assert build("site", manuscript, out) == 0
-    folder = out / "tiny-report-site"
+    folder = out / "tiny-report/site"
     landing = (folder / "index.html").read_text()
     assert "funding" not in landing.lower()  # no funder: no block, no heading
     assert landing.count("not built yet") == 3 and "citation_pdf_url" not in landing

@@ -31,9 +31,9 @@ class SiteInput:
     base_url: str = ""
 
 
-def site_folder(build: Path, slug: str) -> Path:
-    """`build/<slug>-site/`: the editions are `build/<slug>.pdf` etc., beside it."""
-    return build / f"{slug}-site"
+def site_folder(book: Path) -> Path:
+    """`BUILD/<slug>/site/`: the editions are `BUILD/<slug>/<slug>.pdf` etc., beside it."""
+    return book / "site"
 
 
 def write_site(pub: Publication, styles: Path, target: Path, layout: PrintLayout,
