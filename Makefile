@@ -43,7 +43,8 @@ help: ## list the targets and the variables they take
 	@echo "variables (make pdf MANUSCRIPT=path/to/report):"
 	@echo "  MANUSCRIPT  the manuscript folder (default: manuscript)"
 	@echo "  BUILD       the output folder (default: build)"
-	@echo "  CHAPTER     make preview: a chapter's number, slug or file"
+	@echo "  CHAPTER     make preview: the chapter's number as the book prints it"
+	@echo "              (2 = \"Chapter 2\"), its slug or its file"
 	@echo "  PORT        make preview, make serve-site: the port (default 8000)"
 
 pdf: $(OUT)/$(SLUG).pdf ## build the print PDF: build/<slug>/<slug>.pdf
@@ -62,8 +63,8 @@ serve-site: site ## serve the site on 127.0.0.1: make serve-site PORT=8000
 check: $(OUT)/$(SLUG).epub ## check the manuscript, then validate the EPUB (EPUBCheck, Ace)
 	$(IMPRINT) check --epub "$(BUILD)/$(SLUG)/$(SLUG).epub"
 
-preview: $(BOOTSTRAP) ## serve a chapter with live reload: make preview CHAPTER=2 (number, slug or file)
-	@test -n "$(CHAPTER)" || { echo "usage: make preview CHAPTER=2 (a number, slug or file)" >&2; exit 2; }
+preview: $(BOOTSTRAP) ## serve a chapter with live reload: make preview CHAPTER=2 (printed number, slug or file)
+	@test -n "$(CHAPTER)" || { echo "usage: make preview CHAPTER=2 (the printed chapter number, a slug or a file)" >&2; exit 2; }
 	$(IMPRINT) preview $(if $(PORT),--port $(PORT)) "$(CHAPTER)"
 
 test: $(BOOTSTRAP) ## run the linter, the type checker and the whole test suite with the real validators

@@ -60,8 +60,8 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     slug = commands.add_parser("slug", help="print the output name from publication.yaml")
     slug.set_defaults(quiet=True)
     preview = commands.add_parser("preview", help="serve a chapter on 127.0.0.1 with live reload")
-    preview.add_argument("chapter", help="a number (2: the second chapter in publication.yaml), "
-                         "a slug (arms) or a chapter file")
+    preview.add_argument("chapter", help="the number the book prints (2: \"Chapter 2\"; "
+                         "else the position in publication.yaml), a slug (arms) or a file")
     preview.add_argument("--port", type=int, default=8000,
                          help="port (default 8000; the next free one if taken; 0: any)")
     preview.add_argument("--pdf", action="store_true",

@@ -42,7 +42,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 @pytest.fixture(scope="module")
 def preview(project: dict[str, Path]) -> Iterator[Preview]:
-    with running_preview(project["manuscript"], project["build"], "3",
+    with running_preview(project["manuscript"], project["build"], "2",  # Chapter 2
                          "--styles", str(project["styles"])) as server:
         yield server
         # Ctrl-C must stop the server and its watcher at once, with a clean exit.

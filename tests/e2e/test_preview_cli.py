@@ -40,6 +40,8 @@ def test_a_taken_port_moves_to_the_next_and_ctrl_c_stops_cleanly(manuscript: Pat
                 assert chunk, f"the event stream ended early: {received!r}"
                 received += chunk
             assert stop_preview(first.process) == 0
+            assert "imprint: previewing Chapter 1: chapters/01-intro.md;" in (
+                first.log.read_text())
             stream.close()
             with socket.socket() as again:  # nothing listens there any more
                 again.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server
@@ -63,8 +65,9 @@ def test_the_print_check_is_one_chapter_with_the_book_s_notes(sample_copy: Path,
                                                               tmp_path: Path) -> None:
     out = tmp_path / "build"
     result = run_cli("--manuscript", str(sample_copy), "--build", str(out), "preview", "--pdf",
-                     "3")
+                     "2")  # Chapter 2 as the book prints it: 03-arms.md
     assert result.returncode == 0, result.stderr
+    assert "imprint: rendering Chapter 2: chapters/03-arms.md to " in result.stderr
     assert "warning" not in result.stderr  # links into other chapters were unlinked
     pdf = out / "sino-russian-military-alignment" / "preview" / "arms.pdf"
     assert not list(pdf.parent.glob("*.part"))  # written atomically

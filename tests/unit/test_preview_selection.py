@@ -51,8 +51,9 @@ def test_a_number_out_of_range_is_a_clear_error(root: Path, choice: str) -> None
     with pytest.raises(ImprintError) as error:
         chosen(root, choice)
     message = str(error.value)
-    assert f"no chapter {choice}: publication.yaml lists 3 chapters" in message
-    assert "a number from 1 to 3" in message and "arms" in message
+    assert f"no chapter {choice}: the book numbers chapters 1 to 3 and publication.yaml " \
+        "lists 3 chapters" in message
+    assert "a position in publication.yaml (1 to 3)" in message and "arms" in message
 
 
 @pytest.mark.parametrize("choice", ["armss", "chapters/09-missing.md", "../outside.md", ""])

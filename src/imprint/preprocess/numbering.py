@@ -9,7 +9,7 @@ citations are returned for the later stages too.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import unquote
@@ -84,11 +84,8 @@ def number_publication(
     state = Numbering(slugs=frozenset(chapter.slug for chapter in chapters),
                       strict_alt=strict_alt, locale=locale or shipped_locale())
     state.anchors.hold(anchor(ident) for c in chapters for ident in explicit_ids(c.nodes))
-    body = 0
-    for chapter in chapters:
-        numbered = chapter.spec.kind == "body" and _numbered(chapter)  # `# Preface {-}`: not
-        body += numbered
-        state.chapter_numbers[chapter.slug] = body if numbered else None
+    for chapter, number in zip(chapters, printed_numbers(chapters), strict=True):
+        state.chapter_numbers[chapter.slug] = number
         state.marks.setdefault(chapter.slug, {})
         _number_blocks(root, chapter, state)
     for chapter in chapters:
@@ -100,6 +97,19 @@ def number_publication(
         _check_xrefs(chapter, state)
         _check_links(chapter, state)
     return state
+
+
+def printed_numbers(chapters: Sequence[ParsedChapter]) -> list[int | None]:
+    """The number the book prints over each chapter: body chapters count from 1 in order,
+    skipping one whose title heading is `{-}` or `{.unnumbered}` (`# Preface {-}`); None for
+    the others. The preview reads it too, so `CHAPTER=2` means the book's Chapter 2."""
+    numbers: list[int | None] = []
+    body = 0
+    for chapter in chapters:
+        numbered = chapter.spec.kind == "body" and _numbered(chapter)
+        body += numbered
+        numbers.append(body if numbered else None)
+    return numbers
 
 
 def _numbered(chapter: ParsedChapter) -> bool:

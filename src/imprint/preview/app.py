@@ -18,7 +18,7 @@ from imprint.markdown.parse import chapter_slug
 from imprint.pipeline import build_publication
 from imprint.preview.page import PageRenderer, chapter_url
 from imprint.preview.print_check import chapter_pdf_path, write_chapter_pdf
-from imprint.preview.selection import select_chapter
+from imprint.preview.selection import described, entry_numbers, select_chapter
 from imprint.preview.server import Site, bind
 from imprint.preview.state import PreviewState, Snapshot
 from imprint.preview.watch import Effect, watch_changes
@@ -39,9 +39,13 @@ class Options:
             print(f"imprint: {message}", file=sys.stderr, flush=True)
 
 
-def chosen_chapter(options: Options) -> ChapterSpec:
+def chosen_chapter(options: Options) -> tuple[ChapterSpec, str]:
+    """The chapter asked for, and how to name it: `Chapter 2: chapters/03-arms.md`."""
     root = options.manuscript.resolve()
-    return select_chapter(load_config(root).chapters, root, options.chapter)
+    specs = load_config(root).chapters
+    numbers = entry_numbers(root, specs)
+    spec = select_chapter(specs, root, options.chapter, numbers=numbers)
+    return spec, described(spec, specs, numbers)
 
 
 def _holding(chapters: Sequence[Chapter], spec: ChapterSpec) -> int:
@@ -52,19 +56,19 @@ def _holding(chapters: Sequence[Chapter], spec: ChapterSpec) -> int:
 
 def print_check(options: Options) -> tuple[Path, list[Diagnostic]]:
     """Write build/preview/<slug>.pdf; return it with the build's and WeasyPrint's warnings."""
-    spec = chosen_chapter(options)
+    spec, name = chosen_chapter(options)
     pub = build_publication(options.manuscript, options.build / ".cache", styles=options.styles)
     chapter = pub.chapters[_holding(pub.chapters, spec)]
     slug = chapter.slug
     target = chapter_pdf_path(options.build, slug)
-    options.say(f"rendering {target}")
+    options.say(f"rendering {name} to {target}")
     warnings = write_chapter_pdf(pub, chapter, options.styles, target)
     return target, [*pub.diagnostics, *warnings]
 
 
 def serve(options: Options) -> None:
     """Serve until Ctrl-C (or SIGTERM), then stop the server and the watcher cleanly."""
-    spec = chosen_chapter(options)
+    spec, name = chosen_chapter(options)
     state = PreviewState(options.manuscript, options.build, options.styles)
     started = time.perf_counter()
     snapshot = state.rebuild()
@@ -79,7 +83,7 @@ def serve(options: Options) -> None:
     print(f"{server.url}{chapter_url(site.home)}", flush=True)
     if options.open_browser:
         webbrowser.open(f"{server.url}{chapter_url(site.home)}")
-    options.say(f"previewing {spec.file}; live reload on save; Ctrl-C to stop")
+    options.say(f"previewing {name}; live reload on save; Ctrl-C to stop")
     try:
         with _terminate_as_interrupt():
             _watch(options, state)
