@@ -79,6 +79,8 @@ class Locale:
     source: str  # "Source: {source}"
     notes_group: str  # the accessible name of one chapter's notes: "Notes to {title}"
     note_backlink: str  # "Back to note {n} call"
+    figure_zoom: str  # the EPUB figure's link to its own page: "Enlarge {label}"
+    figure_back: str  # that page's link back to the figure: "Back to the text"
     cover: str
     cover_alt: str  # {publisher}, {title}, {authors}, {date}
     title_page: str
@@ -138,6 +140,7 @@ PATTERNS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
         ("equation", {"n"}, {"n"}), ("section", {"title"}, {"title"}),
         ("caption-label", {"label"}, {"label"}), ("source", {"source"}, {"source"}),
         ("notes-group", {"title"}, {"title"}), ("note-backlink", {"n"}, {"n"}),
+        ("figure-zoom", {"label"}, {"label"}),
         ("cover-alt", {"publisher", "title", "authors", "date"}, {"title"}),
         ("published-by", {"publisher", "date"}, {"publisher"}),
         ("identifier", {"identifier"}, {"identifier"}),

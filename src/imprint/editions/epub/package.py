@@ -22,6 +22,7 @@ from imprint.book.markup import Fragment
 from imprint.book.model import Chapter, Publication
 from imprint.editions.epub.a11y import content_facts
 from imprint.editions.epub.ebooklib_internals import PackageWriter, set_manifest_properties
+from imprint.editions.epub.figure_pages import add_figure_pages
 from imprint.editions.epub.nav import landmarks, ncx, toc_points
 from imprint.editions.epub.opf import COVER_ID, describe
 from imprint.editions.epub.pagebreaks import PageLink, mark_pages
@@ -129,9 +130,16 @@ class Package:
     pages: tuple[bytes, ...]  # the XHTML of each document, in spine order
     nav: bytes
     page_links: tuple[PageLink, ...]
+    # Pages of their own for the figures too fine to read on a phone: non-linear spine items,
+    # after the rest (figure_pages.py).
+    figure_docs: tuple[Document, ...] = ()
+    figure_pages: tuple[bytes, ...] = ()
 
 
-def render_package(pub: Publication, styles: Path, layout: PrintLayout) -> Package:
+def render_package(pub: Publication, styles: Path, layout: PrintLayout, *,
+                   figure_pages: bool = False) -> Package:
+    """`figure_pages`: give the figures too fine for a phone pages of their own (the EPUB;
+    the HTML edition, which reuses these documents, has no such pages to link to)."""
     context = _context(pub)
     docs = _documents(pub, styles, context)
     # Each body is parsed once, changed as a tree (links, languages, images, page breaks) and
@@ -142,27 +150,30 @@ def render_package(pub: Publication, styles: Path, layout: PrintLayout) -> Packa
     for name, fragment in zip(names, fragments, strict=True):
         finish(name, owner, assets)(fragment)
     links = mark_pages(names, fragments, layout.pages, pub.meta.language)
+    chapters = {chapter_file(c) for c in pub.chapters} if figure_pages else set()
+    figures = [Document(page.name, page.title, page.body)
+               for page in add_figure_pages(pub, styles, names, fragments, chapters)]
     nav = Document("nav.xhtml", pub.locale.contents, render(
         styles, "epub/nav.html.j2", **context, landmarks=landmarks(docs, pub.locale),
         pages=links))
     pages = tuple(_page(styles, pub, doc, fragment.html())
                   for doc, fragment in zip(docs, fragments, strict=True))
     nav_body = rewrite(nav.body, finish(nav.name, owner, {}))
-    return Package(tuple(docs), pages, _page(styles, pub, nav, nav_body), links)
+    return Package(tuple(docs), pages, _page(styles, pub, nav, nav_body), links, tuple(figures),
+                   tuple(_page(styles, pub, doc, doc.body) for doc in figures))
 
 
 def build_book(pub: Publication, styles: Path, layout: PrintLayout) -> epub.EpubBook:
-    package = render_package(pub, styles, layout)
+    package = render_package(pub, styles, layout, figure_pages=True)
     book = epub.EpubBook()
     describe(book, pub.meta, content_facts([*package.pages, package.nav], pub.meta.language),
              pub.locale)
     for doc, xhtml in zip(package.docs, package.pages, strict=True):
-        item = epub.EpubItem(uid=Path(doc.name).stem, file_name=doc.name, media_type=XHTML,
-                             content=xhtml)
-        if MATHML.search(xhtml):  # EPUB 3 requires the property on a document with MathML
-            set_manifest_properties(item, ["mathml"])
-        book.add_item(item)
+        book.add_item(_document(doc, xhtml))
     book.spine = list(book.get_items())
+    for doc, xhtml in zip(package.figure_docs, package.figure_pages, strict=True):
+        book.add_item(item := _document(doc, xhtml))
+        book.spine.append((item, "no"))  # reached by its figure's link, not by turning pages
     _item(book, "nav", "nav.xhtml", XHTML, package.nav, "nav")
     _item(book, "ncx", "toc.ncx", "application/x-dtbncx+xml",
           ncx(styles, pub.meta, toc_points(package.nav), package.page_links, pub.locale))
@@ -175,6 +186,14 @@ def build_book(pub: Publication, styles: Path, layout: PrintLayout) -> epub.Epub
         _item(book, f"asset-{len(list(book.get_items()))}", asset_file(asset), media_type,
               (pub.root / asset).read_bytes())
     return book
+
+
+def _document(doc: Document, xhtml: bytes) -> epub.EpubItem:
+    item = epub.EpubItem(uid=Path(doc.name).stem, file_name=doc.name, media_type=XHTML,
+                         content=xhtml)
+    if MATHML.search(xhtml):  # EPUB 3 requires the property on a document with MathML
+        set_manifest_properties(item, ["mathml"])
+    return item
 
 
 def _cover_bytes(pub: Publication, layout: PrintLayout) -> bytes:
