@@ -192,6 +192,7 @@ def _preview(args: argparse.Namespace, report: Reporter) -> list[Diagnostic]:
 
 
 def _site(args: argparse.Namespace, report: Reporter) -> list[Diagnostic]:
+    from imprint.checks.fidelity_site import audit_site
     from imprint.editions.pdf.print_layout import print_layout
     from imprint.editions.site.downloads import editions
     from imprint.editions.site.write import SiteInput, site_folder, write_site
@@ -202,7 +203,9 @@ def _site(args: argparse.Namespace, report: Reporter) -> list[Diagnostic]:
     layout = print_layout(pub, args.styles, args.out / ".cache")
     given = SiteInput(editions(args.out, pub.meta.slug), _report_citation(pub, args),
                       args.url)
-    late = write_site(pub, args.styles, target, layout, given)
+    # Audited like the PDF and the EPUB: the pages are read back before the folder is replaced.
+    late = write_site(pub, args.styles, target, layout, given,
+                      verify=lambda folder: audit_site(pub, folder))
     report.step(f"wrote {target}/index.html and the HTML edition")
     return [*layout.warnings, *late]
 
