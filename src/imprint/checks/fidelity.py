@@ -21,8 +21,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-
-from weasyprint.document import Document
+from typing import TYPE_CHECKING
 
 from imprint.book.model import Diagnostic, ImprintError, Loc, Publication
 from imprint.checks.fidelity_epub import epub_sections, generated_text
@@ -35,10 +34,12 @@ from imprint.checks.fidelity_model import (
     model_text,
     pieces,
 )
-from imprint.checks.fidelity_pdf import page_texts, pdf_sections
 from imprint.checks.fidelity_source import spacing_findings
 from imprint.checks.fidelity_syntax import syntax_findings
 from imprint.checks.fidelity_text import Printed, first_mismatch, squash
+
+if TYPE_CHECKING:  # the EPUB's audit runs without the PDF's libraries loaded
+    from weasyprint.document import Document
 
 KIND_SUFFIX = re.compile(r" (\d+|'.*')$")  # "note 12" -> "note"
 SHORT = 60  # characters of a missing piece quoted in its finding
@@ -46,6 +47,8 @@ SHORT = 60  # characters of a missing piece quoted in its finding
 
 def audit_pdf(pub: Publication, path: Path, layout: Document) -> None:
     """Audit the PDF at `path`; `layout` is the WeasyPrint layout it was written from."""
+    from imprint.checks.fidelity_pdf import page_texts, pdf_sections
+
     printed = pdf_sections(pub, page_texts(path), layout)
     _raise(audit(pub, printed, footnotes=pub.meta.notes == "footnotes"))
 

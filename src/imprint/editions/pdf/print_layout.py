@@ -10,18 +10,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+from importlib.metadata import version
 from pathlib import Path
-
-import weasyprint
+from typing import TYPE_CHECKING
 
 from imprint.book.files import atomic_path
 from imprint.book.model import Diagnostic, Publication
 from imprint.editions.pages import PageMap, PrintLayout
-from imprint.editions.pdf.cover import cover_png
-from imprint.editions.pdf.pagemap import page_map
-from imprint.editions.pdf.render import Rendered, book_html, page_labels, render_audited
+from imprint.editions.pdf.book_html import plain_html
 
-FORMAT = "print-layout-2"  # bump when PageMap or the cover changes meaning
+if TYPE_CHECKING:
+    from imprint.editions.pdf.render import Rendered
+
+FORMAT = "print-layout-3"  # bump when PageMap or the cover changes meaning
 PREFIX = "print-layout-"
 
 
@@ -31,6 +32,9 @@ def print_layout(pub: Publication, styles: Path, cache_dir: Path) -> PrintLayout
     cached = _load(cache_dir, key)
     if cached is not None:
         return cached
+    # Imported only now: a current cache spares the EPUB build loading the layout engine.
+    from imprint.editions.pdf.render import render_audited
+
     # The same call as `write_pdf` makes for the digital edition, so the pages are the PDF's.
     return store_layout(pub, styles, cache_dir, render_audited(pub, styles, cache_dir=cache_dir))
 
@@ -38,6 +42,10 @@ def print_layout(pub: Publication, styles: Path, cache_dir: Path) -> PrintLayout
 def store_layout(pub: Publication, styles: Path, cache_dir: Path,
                  rendered: Rendered) -> PrintLayout:
     """Derive the EPUB's share of `rendered` and cache it (the PDF build may call this too)."""
+    from imprint.editions.pdf.cover import cover_png
+    from imprint.editions.pdf.pagemap import page_map
+    from imprint.editions.pdf.render import page_labels
+
     layout = PrintLayout(page_map(rendered, page_labels(pub, rendered)), cover_png(rendered),
                          rendered.warnings)
     _store(cache_dir, layout_key(pub, styles), layout)
@@ -48,8 +56,9 @@ OTHER_EDITIONS = frozenset({"epub.css", "site.css", "preview.css"})
 
 
 def layout_key(pub: Publication, styles: Path) -> str:
-    digest = hashlib.sha256(f"{FORMAT}\0{weasyprint.__version__}\0".encode())
-    digest.update(book_html(pub, styles).encode())
+    # Footnote mode's HTML is a function of this HTML and the mode, so both make the key.
+    digest = hashlib.sha256(f"{FORMAT}\0{version('weasyprint')}\0{pub.meta.notes}\0".encode())
+    digest.update(plain_html(pub, styles).encode())
     # The templates are in the book's HTML already; the other editions' stylesheets and the
     # locales' words (in the HTML too) change nothing the print layout reads.
     layout_styles = [p for p in sorted(styles.rglob("*")) if p.is_file()

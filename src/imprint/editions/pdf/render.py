@@ -17,8 +17,7 @@ from weasyprint.document import Document
 
 from imprint.book.files import atomic_path
 from imprint.book.model import Diagnostic, ImprintError, Publication
-from imprint.editions.html.templates import base_context, render
-from imprint.editions.html.transform import break_urls, rewrite
+from imprint.editions.html.transform import rewrite
 from imprint.editions.pdf import remembered
 from imprint.editions.pdf.audit import (
     NoteProblem,
@@ -27,6 +26,7 @@ from imprint.editions.pdf.audit import (
     glyph_diagnostics,
     note_diagnostics,
 )
+from imprint.editions.pdf.book_html import plain_html
 from imprint.editions.pdf.finish import add_page_labels, mark_margin_artifacts
 from imprint.editions.pdf.footnotes import break_at_calls, inline_notes, words_to_line_start
 from imprint.editions.pdf.list_items import fix_list_items
@@ -81,9 +81,7 @@ def as_footnotes(pub: Publication, fixes: Fixes) -> Publication:
 def book_html(pub: Publication, styles: Path, fixes: Fixes | None = None) -> str:
     if pub.meta.notes == "footnotes":
         pub = as_footnotes(pub, fixes or frozenset())
-    context = base_context(pub)
-    context["fonts"] = pub.locale.fonts_colophon
-    return rewrite(render(styles, "book.html.j2", **context), break_urls)
+    return plain_html(pub, styles)
 
 
 class _Collect(logging.Handler):
