@@ -90,6 +90,7 @@ class Reporter:
     def __init__(self, quiet: bool) -> None:
         self.quiet = quiet
         self.started = time.monotonic()
+        self.printed: list[Diagnostic] = []  # what a stamped build replays when nothing changed
 
     def step(self, message: str) -> None:
         if not self.quiet:
@@ -99,6 +100,7 @@ class Reporter:
     def problems(self, diagnostics: Sequence[Diagnostic]) -> None:
         for diagnostic in diagnostics:
             print(diagnostic, file=sys.stderr)
+        self.printed.extend(diagnostics)
 
 
 def _build(args: argparse.Namespace, report: Reporter) -> Publication:
@@ -275,8 +277,29 @@ def _stats(args: argparse.Namespace, report: Reporter) -> list[Diagnostic]:
     return []
 
 
+def _stamped(args: argparse.Namespace, report: Reporter) -> list[Diagnostic]:
+    """Run an edition's command unless its inputs and its output are those of the last
+    build, whose warnings are then given again (touch-only and no-op builds cost no layout)."""
+    from imprint.uptodate import fresh, input_digest, record
+
+    press = getattr(args, "press", False)
+    name = f"{args.out.name}{'-press' if press else ''}.{args.command}"
+    target, stamp = args.out / name, args.out / ".cache" / f"stamp-{name}.json"
+    inputs = input_digest(args.manuscript, args.styles, (args.command, f"press={press}"))
+    known = fresh(stamp, inputs, target)
+    if known is not None:
+        target.touch()  # newer than the touched inputs, so Make's next run is a no-op
+        report.step(f"{target} is up to date: no input changed")
+        return known
+    already = len(report.printed)
+    late = COMMANDS[args.command](args, report)
+    record(stamp, inputs, target, [*report.printed[already:], *late])
+    return late
+
+
 # The commands that read or write a book's files, which sit in BUILD/<slug>/.
 BOOK_COMMANDS = frozenset({"pdf", "epub", "check", "preview", "site", "serve", "stats"})
+STAMPED = frozenset({"pdf", "epub"})
 
 
 def _book_folder(manuscript: Path, build: Path) -> Path:
@@ -313,7 +336,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command in BOOK_COMMANDS:
             args.out = _book_folder(args.manuscript, args.build)
-        late = COMMANDS[args.command](args, report)
+        run = _stamped if args.command in STAMPED else COMMANDS[args.command]
+        late = run(args, report)
     except ImprintError as error:
         report.problems(error.diagnostics)
         return error.exit_code

@@ -356,7 +356,9 @@ def test_a_second_epub_build_lays_nothing_out(built: Built,
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("laid the book out again")
 
-    monkeypatch.setattr("imprint.editions.pdf.print_layout.render_audited", refuse)
+    monkeypatch.setattr("imprint.editions.pdf.render.render_audited", refuse)
+    # Without its stamp the EPUB is built again (not found up to date), from the cached layout.
+    (built.out / SLUG / ".cache" / f"stamp-{SLUG}.epub.json").unlink()
     assert build("epub", SAMPLE, built.out) == 0
 
 

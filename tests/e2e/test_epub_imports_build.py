@@ -26,8 +26,10 @@ def loaded(manuscript: Path, out: Path) -> str:
 def test_a_warm_epub_build_imports_no_layout_engine(tmp_path: Path) -> None:
     manuscript, out = write_manuscript(tmp_path / "m"), tmp_path / "out"
     assert loaded(manuscript, out) == "0 pikepdf weasyprint"  # cold: lays the book out
+    output(out, "tiny-report.epub").unlink()  # built again, not found up to date (uptodate.py)
     assert loaded(manuscript, out) == "0"  # warm: the cached page map serves
     assert build("pdf", manuscript, out) == 0  # the PDF build stores the same layout
+    assert loaded(manuscript, out) == "0"  # found up to date: nothing but the digest runs
     chapter = manuscript / "chapters" / "02-second.md"
     chapter.write_text(chapter.read_text(encoding="utf-8") + "\nA new line.\n", encoding="utf-8")
     assert loaded(manuscript, out).startswith("0 pikepdf")  # an edit lays out again
