@@ -76,9 +76,8 @@ fuzz: $(BOOTSTRAP) ## grammar fuzzing: 10,000 generated manuscripts through chec
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest tests/fuzz/test_fuzz_editions.py -p no:cacheprovider -n 0 \
 	  --hypothesis-show-statistics
 
-bench: $(BOOTSTRAP) ## benchmarks: build time and memory per edition; preview p50/p95; large inputs
-	$(BIN)/python -m tests.bench.bench_build
-	$(BIN)/python -m tests.bench.bench_preview
+bench: $(BOOTSTRAP) ## imprint against WeasyPrint and pandoc, each figure beside its goal; large inputs
+	$(BIN)/python -m tests.bench.bench_peers --out "$(BUILD)/bench.json" $(if $(RUNS),--runs $(RUNS))
 	$(BIN)/python -m tests.bench.bench_inputs
 
 clean: ## remove this manuscript's outputs, build/<slug>/ (keeps other books and the virtualenv)

@@ -1,6 +1,7 @@
 """Preview latency: save -> the browser showing the change, on the sample's longest chapter.
 
     make bench                      # or: .venv/bin/python -m tests.bench.bench_preview --runs 40
+    .venv/bin/python -m tests.bench.bench_preview --scale 10   # the sample's chapters 10 times
 
 A benchmark, not a test: it prints p50/p95 and exits 0 (1 only if a run never showed). Each run
 writes the chapter with a new marker word and times until the open page's text holds it
@@ -22,6 +23,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
 
+from tests.bench.scaled_book import scaled_book
 from tests.conftest import SAMPLE
 from tests.preview_support import launch_chromium, running_preview
 
@@ -66,29 +68,40 @@ def measure(page: Page, chapter: Path, edit: Callable[[str, int, str], str],
 
 
 def summary(name: str, times: list[float]) -> str:
-    ordered = sorted(times)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
     return (f"{name:<16} n={len(times):<3} p50={statistics.median(times):6.1f} ms  "
-            f"p95={p95:6.1f} ms  min={ordered[0]:6.1f} ms  max={ordered[-1]:6.1f} ms")
+            f"p95={p95(times):6.1f} ms  min={min(times):6.1f} ms  max={max(times):6.1f} ms")
 
 
-def run(runs: int, citation_runs: int) -> int:
+def latencies(manuscript: Path, runs: int, citation_runs: int = 0,
+              warm_up: int = 3) -> tuple[list[float], list[float]]:
+    """Save->browser times (ms) of text edits and of citation edits on the longest chapter of
+    a copy of `manuscript` (the original is never written)."""
     with tempfile.TemporaryDirectory(prefix="imprint-bench-") as folder:
-        manuscript = Path(folder) / "manuscript"
-        shutil.copytree(SAMPLE, manuscript)
-        chapter = longest_chapter(manuscript)
-        print(f"chapter: {chapter.relative_to(manuscript)} ({chapter.stat().st_size} bytes)")
-        with running_preview(manuscript, Path(folder) / "build", chapter.name) as preview, \
+        copied = Path(folder) / "manuscript"
+        shutil.copytree(manuscript, copied)
+        chapter = longest_chapter(copied)
+        print(f"chapter: {chapter.relative_to(copied)} ({chapter.stat().st_size} bytes)")
+        with running_preview(copied, Path(folder) / "build", chapter.name) as preview, \
                 sync_playwright() as playwright:
             browser = launch_chromium(playwright)
             try:
                 page = browser.new_page(viewport={"width": 1100, "height": 900})
                 page.goto(preview.url)
-                measure(page, chapter, text_edit, 3)  # warm up: caches, JIT, fonts
+                measure(page, chapter, text_edit, warm_up)  # warm up: caches, JIT, fonts
                 text = measure(page, chapter, text_edit, runs)
                 cites = measure(page, chapter, citation_edit, citation_runs)
             finally:
                 browser.close()
+    return text, cites
+
+
+def p95(times: list[float]) -> float:
+    ordered = sorted(times)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def run(manuscript: Path, runs: int, citation_runs: int) -> int:
+    text, cites = latencies(manuscript, runs, citation_runs)
     print(summary("text edit", text))
     if cites:
         print(summary("citation edit", cites))
@@ -102,9 +115,17 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=40, help="text edits to time (default 40)")
     parser.add_argument("--citation-runs", type=int, default=10,
                         help="citation edits to time (default 10; 0 to skip)")
+    parser.add_argument("--manuscript", type=Path, default=SAMPLE,
+                        help="the manuscript to edit a copy of (default: the sample)")
+    parser.add_argument("--scale", type=int, default=1,
+                        help="repeat its chapters this many times (tests/bench/scaled_book.py)")
     args = parser.parse_args()
     try:
-        return run(args.runs, args.citation_runs)
+        if args.scale == 1:
+            return run(args.manuscript, args.runs, args.citation_runs)
+        with tempfile.TemporaryDirectory(prefix="imprint-scaled-") as folder:
+            book = scaled_book(Path(folder) / "book", args.scale, args.manuscript)
+            return run(book, args.runs, args.citation_runs)
     except Exception as error:  # a run that never showed: say so plainly
         print(f"bench: {type(error).__name__}: {error}", file=sys.stderr)
         return 1
