@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from tests.conftest import MINIMAL_CONFIG, write_manuscript
+from tests.conftest import MINIMAL_CONFIG, REPO, write_manuscript
 
 from imprint.book.config import load_config
 from imprint.book.model import CitationRef, CiteItem, ImprintError, Loc
@@ -88,6 +90,18 @@ def test_romanised_names() -> None:
 
 def test_mixed_bibliography_in_romanised_order(root: Path) -> None:
     assert _format(root)[0] == ROMANIZED
+
+
+def test_the_romanised_order_is_remembered_without_loading_pinyin(root: Path) -> None:
+    """A warm build reads the order from the cache: pypinyin's dictionaries (0.2 s) stay
+    unloaded, in a fresh interpreter as a build runs."""
+    assert _format(root)[0] == ROMANIZED  # computed, and cached
+    probe = ("import sys; from pathlib import Path; from tests.unit.test_cite_romanized "
+             "import _format; order = _format(Path(sys.argv[1]))[0]; "
+             "print(order == sys.argv[2].split(','), 'pypinyin' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", probe, str(root), ",".join(ROMANIZED)],
+                            capture_output=True, text=True, check=True, timeout=600, cwd=REPO)
+    assert result.stdout.split() == ["True", "False"]
 
 
 def test_bibliography_sort_style_keeps_pandocs_order(root: Path) -> None:
