@@ -20,6 +20,11 @@ EXPECTED = {
                        "(it cannot print in any edition)",
     "next-line.md": "chapters/01-fuzz.md:5: control character U+0085 in the text; remove it "
                     "(it cannot print in any edition)",
+    # Found by the 10,000-example run: U+2029 in a table cell stopped WeasyPrint's line
+    # breaking with an AssertionError (exit 2) before the glyph check could name it.
+    "paragraph-separator-in-table.md": "chapters/01-fuzz.md:3: paragraph separator U+2029 in "
+                                       "the text; use a line break or a blank line (it cannot "
+                                       "print in any edition)",
 }
 
 
@@ -32,7 +37,8 @@ def test_a_fuzzer_crash_is_one_located_line(tmp_path: Path, name: str, kind: str
     code, stderr = run(kind, manuscript, tmp_path / "build")
     errors = [line for line in stderr.splitlines() if "is never cited" not in line]
     assert (code, errors) == (1, [EXPECTED[name]])
-    assert not (tmp_path / "build").exists() or not any((tmp_path / "build").glob("*.*"))
+    assert not [p for p in (tmp_path / "build").rglob("*")
+                if p.is_file() and ".cache" not in p.parts]  # no edition, whole or half
 
 
 def test_every_crash_fixture_has_its_expected_line() -> None:

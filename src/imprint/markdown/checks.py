@@ -17,8 +17,11 @@ from imprint.markdown.nodes import line_of
 from imprint.markdown.parser import MAX_NESTING
 
 # C0 and C1 controls (but tab, line feed and carriage return) and the two non-characters XML
-# forbids: no font draws them, and in the EPUB they make the XHTML ill-formed.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+# forbids: no font draws them, and in the EPUB they make the XHTML ill-formed. U+2028 and
+# U+2029 (line and paragraph separators, from word processors) are neither a line break nor a
+# space to Markdown; no font draws them either, and in a table cell they crashed the layout.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\u2028\u2029]")
+_SEPARATORS = {"\u2028": "line separator", "\u2029": "paragraph separator"}
 
 
 def control_characters(text: str, path: str) -> list[Diagnostic]:
@@ -30,9 +33,15 @@ def control_characters(text: str, path: str) -> list[Diagnostic]:
         match = _CONTROL.search(line)
         if match:
             code = f"U+{ord(match.group()):04X}"
-            problems.append(Diagnostic(Loc(path, number), f"control character {code} in the "
-                                       "text; remove it (it cannot print in any edition)"))
+            problems.append(Diagnostic(Loc(path, number), _problem(match.group(), code)))
     return problems
+
+
+def _problem(character: str, code: str) -> str:
+    if character in _SEPARATORS:
+        return (f"{_SEPARATORS[character]} {code} in the text; use a line break or a blank "
+                "line (it cannot print in any edition)")
+    return f"control character {code} in the text; remove it (it cannot print in any edition)"
 
 
 def footnote_problems(env: dict[str, Any], path: str) -> list[Diagnostic]:
