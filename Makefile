@@ -73,8 +73,8 @@ test: $(BOOTSTRAP) ## run the linter, the type checker and the whole test suite 
 	$(BIN)/pytest
 
 fuzz: $(BOOTSTRAP) ## grammar fuzzing: 10,000 generated manuscripts through check, pdf and epub
-	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest tests/fuzz/test_fuzz_editions.py -p no:cacheprovider -n 0 \
-	  --hypothesis-show-statistics
+	HYPOTHESIS_PROFILE=fuzz FUZZ_SHARDS=$$(nproc) $(BIN)/pytest tests/fuzz/test_fuzz_editions.py \
+	  -p no:cacheprovider -n $$(nproc) --hypothesis-show-statistics
 
 bench: $(BOOTSTRAP) ## imprint against WeasyPrint and pandoc, each figure beside its goal; large inputs
 	$(BIN)/python -m tests.bench.bench_peers --out "$(BUILD)/bench.json" $(if $(RUNS),--runs $(RUNS))

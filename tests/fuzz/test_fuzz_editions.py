@@ -15,6 +15,7 @@ import re
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from hypothesis.database import DirectoryBasedExampleDatabase
@@ -30,8 +31,11 @@ settings.register_profile(
 # Failing examples are kept under build/ (ignored by git) and replayed first on the next run.
 DATABASE = DirectoryBasedExampleDatabase(Path(__file__).resolve().parents[2] / "build"
                                          / "hypothesis")
+# `make fuzz` spreads its 10,000 examples over one shard per core (FUZZ_SHARDS, run by
+# pytest-xdist): each shard is the same test drawing its own random examples.
+SHARDS = max(1, int(os.environ.get("FUZZ_SHARDS", "1")))
 settings.register_profile(
-    "fuzz", max_examples=10_000, deadline=None, print_blob=True, database=DATABASE,
+    "fuzz", max_examples=-(-10_000 // SHARDS), deadline=None, print_blob=True, database=DATABASE,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 settings.register_profile(
     "sample", max_examples=200, deadline=None, print_blob=True, database=DATABASE,
@@ -71,8 +75,10 @@ def assert_only_our_messages(kind: str, code: int, stderr: str, data: bytes) -> 
         assert stderr.strip(), where
 
 
+@pytest.mark.parametrize("shard", range(SHARDS))
 @given(data=chapter(), notes=st.sampled_from(("endnotes", "footnotes")))
-def test_every_edition_gives_an_edition_or_a_located_error(data: bytes, notes: str) -> None:
+def test_every_edition_gives_an_edition_or_a_located_error(shard: int, data: bytes,
+                                                           notes: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         manuscript = write(Path(tmp) / "m", data, notes)
         out = Path(tmp) / "build"
@@ -81,5 +87,5 @@ def test_every_edition_gives_an_edition_or_a_located_error(data: bytes, notes: s
             assert_only_our_messages(kind, code, stderr, data)
             event(f"{kind} exit {code}")
             if code == 1:
-                assert not list(out.glob("*.pdf")) and not list(out.glob("*.epub")), stderr
+                assert not list(out.rglob("*.pdf")) and not list(out.rglob("*.epub")), stderr
                 break  # the same input fails the same way in every edition
