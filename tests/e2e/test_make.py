@@ -50,6 +50,9 @@ def test_a_new_report_in_a_path_with_spaces_builds_and_cleans_only_itself(tmp_pa
     time.sleep(1.1)  # file times in whole seconds on some file systems
     os.utime(next((report / "chapters").glob("*.md")))
     assert make("-q", "pdf", *mine).returncode == 1
+    site = make("site", *mine)  # the press PDF, the EPUB and the site, all under the space
+    assert site.returncode == 0, site.stderr
+    assert (out / "arctic-report" / "site" / "downloads" / "arctic-report.epub").is_file()
     assert make("pdf", f"MANUSCRIPT={other}", f"BUILD={out}").returncode == 0
     cleaned = make("clean", *mine)
     assert cleaned.returncode == 0, cleaned.stderr
