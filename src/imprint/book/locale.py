@@ -14,7 +14,7 @@ import datetime as dt
 import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -200,9 +200,18 @@ def read_locale(path: Path, styles_name: str = "styles") -> Locale:
     """Read and check one locale file; raise ImprintError naming every problem's line."""
     shown = f"{styles_name}/locales/{path.name}"
     try:
-        tree = YAML(typ="rt").load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise ImprintError.at(Loc(shown), f"cannot read the locale file: {error}") from None
+    return _locale(text, shown)
+
+
+@lru_cache(maxsize=8)
+def _locale(text: str, shown: str) -> Locale:
+    """A locale from its file's text: the preview reads it again on every save, and the
+    Locale is frozen, so one parse serves them all."""
+    try:
+        tree = YAML(typ="rt").load(text)
     except YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         raise ImprintError.at(Loc(shown, mark.line + 1 if mark else 1),
@@ -214,7 +223,7 @@ def read_locale(path: Path, styles_name: str = "styles") -> Locale:
     if reader.problems:
         raise ImprintError(reader.problems)
     a11y |= {"language_names": reader.names, "list_and": words["list_and"]}
-    return Locale(tag=path.stem, a11y=A11yWords(**a11y), **words)
+    return Locale(tag=Path(shown).stem, a11y=A11yWords(**a11y), **words)
 
 
 class _Reader:
