@@ -26,7 +26,7 @@ from tests.fuzz.grammar import SVG, chapter
 from tests.helpers import build
 
 settings.register_profile(
-    "ci", max_examples=60, deadline=None, derandomize=True, database=None,
+    "ci", max_examples=200, deadline=None, derandomize=True, database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 # Failing examples are kept under build/ (ignored by git) and replayed first on the next run.
 DATABASE = DirectoryBasedExampleDatabase(Path(__file__).resolve().parents[2] / "build"
