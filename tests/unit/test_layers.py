@@ -29,9 +29,10 @@ ALLOWED: dict[str, set[str]] = {
                 "editions.pdf"},
     "scaffold": {"book"},  # `imprint new`: files to copy, nothing of the pipeline
     "stats": {"book"},  # `imprint stats`: counts read from the finished model
+    "uptodate": {"book"},  # the input digest, read before any stage is imported
     "cli": {"book", "markdown", "preprocess", "pipeline", "editions", "editions.html",
             "editions.pdf", "editions.epub", "editions.site", "checks", "preview", "scaffold",
-            "stats"},
+            "stats", "uptodate"},
 }
 LAYERED = ("editions.html", "editions.pdf", "editions.epub", "editions.site")
 
