@@ -25,7 +25,7 @@ import pypdfium2.raw as pdfium_c
 from weasyprint.document import Document
 
 from imprint.book.model import Publication
-from imprint.checks.fidelity_text import Printed, normalize
+from imprint.checks.fidelity_text import JOINED_HYPHEN, Printed, normalize
 from imprint.editions.pdf.audit import anchor_pages
 
 UNREAD_MARKS = frozenset(f"{name}\0".encode("utf-16-le") for name in ("Artifact", "Figure"))
@@ -60,11 +60,14 @@ def _page_text(page: pdfium.PdfPage) -> str:
 def _unstacked(textpage: pdfium.PdfTextPage, text: str) -> str:
     """`text` with a line break between characters PDFium joined though one stands below the
     other: it reads single characters set one above another (a chapter number over a one-letter
-    title, "1" and "Q") as vertical writing and prints "1Q". Only short lines are looked at."""
+    title, "1" and "Q") as vertical writing and prints "1Q". Only short lines are looked at,
+    and a hard hyphen PDFium joined to the next line's first character: at a page foot that
+    is the first footnote's ("The joint-" over "159. The…" reads "The joint-159. The…")."""
     pieces, start = [], 0
     for line in text.split("\r\n"):
         end = start + len(line)
-        cuts = [k + 1 for k in range(start, end - 1) if 1 < len(line) <= STACK_LINE
+        cuts = [k + 1 for k in range(start, end - 1)
+                if (1 < len(line) <= STACK_LINE or text[k] == JOINED_HYPHEN)
                 and textpage.get_charbox(k + 1)[3] < textpage.get_charbox(k)[1]]
         bounds = [start, *cuts, end]
         pieces.append("\n".join(text[a:b] for a, b in itertools.pairwise(bounds)))

@@ -114,6 +114,7 @@ class Rendered:
     document: Document
     warnings: tuple[Diagnostic, ...]
     typography: TypographyReport | None = None  # the typographic audit of these pages
+    footnotes: Fixes = frozenset()  # the page breaks at late notes it was laid out with
 
 
 def lay_out(html: str, root: Path, styles: Path, sheets: tuple[str, ...] = ("print.css",),
@@ -145,7 +146,7 @@ def render_document(pub: Publication, styles: Path, fixes: Fixes | None = None, 
     html = book_html(pub, styles, fixes)
     sheets = print_sheets(pub, press=press)
     document, warnings = lay_out(html, pub.root, styles, sheets, css)
-    return Rendered(html, document, locate(pub, warnings))
+    return Rendered(html, document, locate(pub, warnings), footnotes=fixes or frozenset())
 
 
 def render_audited(pub: Publication, styles: Path, *, press: bool = False,
@@ -156,30 +157,40 @@ def render_audited(pub: Publication, styles: Path, *, press: bool = False,
     sheets = [styles / sheet for sheet in print_sheets(pub, press=press)]
     digest = remembered.key(book_html(pub, styles), sheets, press)
     known = remembered.load(cache_dir, digest)
-    rendered, fixes, problems = _notes_placed(pub, styles, press, known)
+    rendered, problems = _notes_placed(pub, styles, press, known)
     if problems and known:  # the remembered fixes no longer hold: find them afresh
         known = None
-        rendered, fixes, problems = _notes_placed(pub, styles, press, None)
+        rendered, problems = _notes_placed(pub, styles, press, None)
     if problems:
         raise ImprintError(note_diagnostics(pub, problems))
 
-    def relayout(css: str) -> Rendered | None:  # the typographic fixes, notes kept in place
-        again = render_document(pub, styles, fixes, press=press, css=css)
-        return None if audit_notes(pub, again.document) else again
+    def relayout(css: str) -> Rendered | None:
+        # A typographic fix moves lines, and with them note calls: the notes it carries off
+        # their page are placed again as for the first layout (a page break at the call's
+        # line), from the first layout's breaks, so a break no longer needed is not kept.
+        again, late = _placed(pub, styles, press, rendered.footnotes, css)
+        return None if late else again
 
     start = dict(known.rules) if known else None
     best, typography = typeset(pub, rendered, lambda r: r.document, relayout, start,
                                limit=0 if known else ROUNDS)
-    remembered.store(cache_dir, digest, Remembered(fixes, typography.rules))
+    remembered.store(cache_dir, digest, Remembered(best.footnotes, typography.rules))
     return replace(best, typography=typography)
 
 
 def _notes_placed(pub: Publication, styles: Path, press: bool, known: Remembered | None
-                  ) -> tuple[Rendered, Fixes, list[NoteProblem]]:
-    """A layout with every note on its call's page (footnote mode breaks the page before a
-    late note's call), starting from `known` fixes; the problems left when retries run out."""
-    fixes: Fixes = known.footnotes if known else frozenset()
-    css = stylesheet(dict(known.rules)) if known else ""
+                  ) -> tuple[Rendered, list[NoteProblem]]:
+    """A layout with every note on its call's page, starting from `known` fixes."""
+    if known is None:
+        return _placed(pub, styles, press, frozenset(), "")
+    return _placed(pub, styles, press, known.footnotes, stylesheet(dict(known.rules)))
+
+
+def _placed(pub: Publication, styles: Path, press: bool, fixes: Fixes, css: str
+            ) -> tuple[Rendered, list[NoteProblem]]:
+    """The book laid out with `css`, every note on its call's page: footnote mode adds a page
+    break before a late note's call to the `fixes` it starts from. The problems left when
+    the retries run out."""
     rendered = render_document(pub, styles, fixes or None, press=press, css=css)
     problems = audit_notes(pub, rendered.document)
     for _ in range(FOOTNOTE_RETRIES):
@@ -189,7 +200,7 @@ def _notes_placed(pub: Publication, styles: Path, press: bool, known: Remembered
                   for problem in problems}
         rendered = render_document(pub, styles, fixes, press=press, css=css)
         problems = audit_notes(pub, rendered.document)
-    return rendered, fixes, problems
+    return rendered, problems
 
 
 def _words(document: Document, number: int) -> int:

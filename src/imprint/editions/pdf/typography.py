@@ -2,9 +2,9 @@
 
 LaTeX judges every line and page it sets; WeasyPrint does not, so this audit does: headings
 and captions stranded at a page foot, more than two hyphenated line ends in a row, a word
-hyphenated across a page turn, loose lines in justified text, note calls at a line start,
-widows and orphans, and pages left less than 80% full. `typography_fix` then mends what a
-local change can mend and reports the rest.
+hyphenated across a page turn (or broken there at its own hyphen), loose lines in justified
+text, note calls at a line start, widows and orphans, and pages left less than 80% full.
+`typography_fix` then mends what a local change can mend and reports the rest.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ PARAGRAPHS = frozenset({"p", "li", "dd", "blockquote"})
 MAX_HYPHENS = 2  # hyphenated line ends in a row the house style allows
 LOOSE = 2.0  # a word space this many times the paragraph's median is a loose line
 FULL = 0.8  # a page with less than this share of its area used is a hole
+HARD = "at the word's own hyphen"  # the detail of a turn at a hard hyphen
 
 # Every kind of defect, in the order the summary gives them: (key, singular, plural).
 KINDS = (
@@ -135,8 +136,10 @@ def _hyphens(pages: Sequence[PageLayout]) -> Iterator[Defect]:
                 yield Defect("stacked", page.index, run[0].element, f"{len(run)} in a row")
             run = [line] if line is not None and line.hyphen else []
         flow = [line for line in _text(page) if not line.in_table]
-        if flow and flow[-1].hyphen and page.index + 1 < len(pages):
-            yield Defect("turn", page.index, flow[-1].element)
+        if flow and page.index + 1 < len(pages) and (flow[-1].hyphen or flow[-1].hard_hyphen):
+            # A word broken at its own hyphen ("joint-" overleaf "exercise") is turned too.
+            yield Defect("turn", page.index, flow[-1].element,
+                         HARD if flow[-1].hard_hyphen else "")
 
 
 def _loose(pages: Sequence[PageLayout]) -> Iterator[Defect]:

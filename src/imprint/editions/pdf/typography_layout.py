@@ -41,6 +41,7 @@ FORCED = frozenset({"page", "left", "right", "recto", "verso"})
 # font's few hundredths of an em change little.
 SPACE_EM = 0.26
 INVISIBLE = " \t\n\r\f\u00a0\u200b\u2060"  # the word joiners note calls carry before them
+HARD_HYPHENS = "-\u2010"  # a hyphen in the text (WeasyPrint inserts U+2010: `hyphen` first)
 CALL_CLASSES = frozenset({"noteref", "noteref-separator", "footnote-call-anchor"})
 
 Element = Any  # an `xml.etree.ElementTree.Element` of WeasyPrint's parsed document
@@ -55,6 +56,7 @@ class Line:
     bottom: float
     text: bool = True
     hyphen: bool = False  # ends with an inserted hyphen
+    hard_hyphen: bool = False  # ends inside a word at its own hyphen ("joint-" of "joint-ex…")
     call_first: bool = False  # begins with a note call
     spaces: int = 0  # word spaces that justification may stretch
     space: float = 0.0  # the width of each of them, as laid out
@@ -68,6 +70,7 @@ class PageLayout:
     lines: tuple[Line, ...]  # the text flow in reading order; no running heads or footnotes
     fill: float  # share of the content area taken by the flow and the footnotes
     forced_start: bool  # the page opens with a forced break (a chapter, a `break-before`)
+    height: float = 0.0  # of the content area, in CSS px (what a figure may shrink to fill)
 
 
 def read_layout(document: Document) -> tuple[PageLayout, ...]:
@@ -88,7 +91,7 @@ def _read_page(index: int, page: Box, seen: set[int]) -> PageLayout:
             reader.visit(child, in_table=False)
     used = max((line.bottom for line in reader.lines), default=top) - top + notes
     fill = used / (bottom - top) if bottom > top else 1.0
-    return PageLayout(index, tuple(reader.lines), fill, reader.forced_start)
+    return PageLayout(index, tuple(reader.lines), fill, reader.forced_start, bottom - top)
 
 
 class _PageReader:
@@ -128,14 +131,22 @@ def _line(box: Box, *, in_table: bool) -> Line:
     word = computed_style(box, "word_spacing")
     natural = SPACE_EM * float(computed_style(box, "font_size"))
     natural += float(word) if isinstance(word, (int, float)) else 0.0
+    inserted = (isinstance(hyphen, str) and bool(hyphen) and not is_generated(last)
+                and box_text(last).endswith(hyphen))
     return Line(
         box_element(box), top, bottom,
-        hyphen=(isinstance(hyphen, str) and bool(hyphen) and not is_generated(last)
-                and box_text(last).endswith(hyphen)),
+        hyphen=inserted,
+        hard_hyphen=not inserted and not is_generated(last) and _ends_at_hyphen(box_text(last)),
         call_first=_is_call(content[0]),
         spaces=max(spaces, 0), space=natural + stretch,
         justified=computed_style(box, "text_align_all") == "justify",
         in_table=in_table)
+
+
+def _ends_at_hyphen(text: str) -> bool:
+    """A letter and a hyphen end the line: a compound broken at its own hyphen."""
+    text = text.rstrip(INVISIBLE)
+    return len(text) >= 2 and text[-1] in HARD_HYPHENS and text[-2].isalpha()
 
 
 def _texts(box: Box) -> Iterator[Box]:
