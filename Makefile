@@ -74,7 +74,7 @@ test: $(BOOTSTRAP) ## run the linter, the type checker and the whole test suite 
 
 fuzz: $(BOOTSTRAP) ## grammar fuzzing: 10,000 generated manuscripts through check, pdf and epub
 	HYPOTHESIS_PROFILE=fuzz FUZZ_SHARDS=$$(nproc) $(BIN)/pytest tests/fuzz/test_fuzz_editions.py \
-	  -p no:cacheprovider -n $$(nproc) --hypothesis-show-statistics
+	  -p no:cacheprovider -n $$(nproc) --dist load --hypothesis-show-statistics
 
 bench: $(BOOTSTRAP) ## imprint against WeasyPrint and pandoc, each figure beside its goal; large inputs
 	$(BIN)/python -m tests.bench.bench_peers --out "$(BUILD)/bench.json" $(if $(RUNS),--runs $(RUNS))
