@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 from lxml import etree
-from playwright.sync_api import Browser, ViewportSize, sync_playwright
+from playwright.sync_api import Browser, ViewportSize
 from tests.conftest import ONE_CHAPTER_CONFIG, write_manuscript
 from tests.helpers import build, output
-from tests.preview_support import launch_chromium
+from tests.preview_support import chromium
 
 from imprint.checks.validators import run_ace, run_epubcheck
 
@@ -136,10 +136,8 @@ MEASURE = """([selector, source]) => {
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
+    with chromium() as running:
+        yield running
 
 
 def measure(browser: Browser, page_file: Path, selector: str, svg: Path,

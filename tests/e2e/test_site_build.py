@@ -19,16 +19,16 @@ from pathlib import Path
 import lxml.html
 import pytest
 from lxml import etree
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 from tests.conftest import REPO, SAMPLE
 from tests.helpers import build
-from tests.preview_support import launch_chromium, stop_preview
+from tests.preview_support import chromium, stop_preview
 
 from imprint.book.config import load_config
 from imprint.book.model import Publication
 from imprint.checks.fidelity import audit
 from imprint.checks.fidelity_model import expected_sections, model_text, pieces
-from imprint.checks.fidelity_text import Printed, normalize, visible_text
+from imprint.checks.fidelity_site import site_sections
 from imprint.pipeline import build_publication
 
 AXE = REPO / ".venv" / "axe-core" / "node_modules" / "axe-core" / "axe.min.js"
@@ -76,10 +76,8 @@ def origin(out: Path, manuscript: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
+    with chromium() as running:
+        yield running
 
 
 def edition_pages(folder: Path) -> list[str]:
@@ -180,22 +178,6 @@ def test_axe_core_finds_no_violations(browser: Browser, origin: str, folder: Pat
         assert len(result["passes"]) > 10  # it ran
         page.close()
     context.close()
-
-
-def site_sections(folder: Path, keys: set[str]) -> Printed:
-    """As the EPUB audit reads its spine: each page's <main>, by section id."""
-    sections: dict[str, str] = {}
-    other: list[str] = []
-    for name in edition_pages(folder):
-        main = lxml.html.parse(folder / "read" / name).find(".//main")
-        assert main is not None
-        held = [e for e in main.iter() if e.get("id") in keys]
-        for element in held:
-            sections[str(element.get("id"))] = normalize(visible_text(element))
-        if not held:
-            other.append(normalize(visible_text(main)))
-    sections["other"] = "\n".join(other)
-    return Printed("HTML edition", sections)
 
 
 @pytest.fixture(scope="module")
