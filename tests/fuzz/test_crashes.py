@@ -25,6 +25,10 @@ EXPECTED = {
     "paragraph-separator-in-table.md": "chapters/01-fuzz.md:3: paragraph separator U+2029 in "
                                        "the text; use a line break or a blank line (it cannot "
                                        "print in any edition)",
+    # Found by the sharded run: a control character inside $…$ reached lxml as the MathML's
+    # alttext, which raised ValueError (exit 2) before the control-character error was given.
+    "control-character-in-math.md": "chapters/01-fuzz.md:3: control character U+000B in the "
+                                    "text; remove it (it cannot print in any edition)",
 }
 
 
@@ -59,3 +63,12 @@ def test_any_other_character_is_still_quoted() -> None:
     from imprint.editions.pdf.audit import _shown
 
     assert _shown("\U000f0001") == "'\U000f0001' "
+
+
+@pytest.mark.parametrize("character", ["\x0b", "\x1b", "\x85", "\u2028", "\u2029", "\n"])
+def test_a_message_quoting_the_author_stays_one_printable_line(character: str) -> None:
+    from imprint.book.model import Diagnostic, Loc
+
+    shown = str(Diagnostic(Loc("chapters/a.md", 3), f"invalid TeX math '$a{character}b$'"))
+    assert shown.splitlines() == [shown]
+    assert f"<U+{ord(character):04X}>" in shown and character not in shown

@@ -6,6 +6,7 @@ read one shared description of the publication and can never disagree about numb
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -18,6 +19,9 @@ ChapterKind = Literal["front", "body", "back"]
 NotesMode = Literal["endnotes", "footnotes"]
 PaperSize = Literal["letter", "a4"]
 CiteMode = Literal["normal", "suppress-author", "author-in-text"]
+
+
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 @dataclass(frozen=True, order=True)
@@ -40,7 +44,10 @@ class Diagnostic:
     def __str__(self) -> str:
         where = f"{self.loc}: " if self.loc else ""
         prefix = "warning: " if self.severity == "warning" else ""
-        return f"{where}{prefix}{self.message}"
+        # A message quoting the author's text stays one line: a control character or a line
+        # separator in the quote is shown by its code point, never sent to the terminal.
+        message = _UNPRINTABLE.sub(lambda m: f"<U+{ord(m.group()):04X}>", self.message)
+        return f"{where}{prefix}{message}"
 
 
 class ImprintError(Exception):
