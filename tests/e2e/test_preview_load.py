@@ -98,20 +98,46 @@ def test_300_tabs_opened_at_once_are_all_admitted_and_served(manuscript: Path,
 
 
 def read_changes(response: http.client.HTTPResponse, count: int) -> None:
-    received = b""
+    """Read until `count` change events came, under the ceiling: keep-alive comments every
+    15 s keep a read from ever timing out, so the loop itself must give up."""
+    received, deadline = b"", time.monotonic() + CEILING
     while received.count(b"event: change") < count:
+        assert time.monotonic() < deadline, f"no change event within {CEILING} s: {received!r}"
         chunk = response.read1(4096)
         assert chunk, f"the event stream ended early: {received!r}"
         received += chunk
 
 
-def open_stream(preview: Preview) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse]:
+def save_until_seen(chapter: Path, stream: socket.socket,
+                    response: http.client.HTTPResponse) -> None:
+    """Save the chapter until its change event arrives. The watcher is armed only after the
+    server prints its address, so on a loaded machine a first save can come before it; a save
+    again (a new line each time) is seen once it is armed."""
+    deadline = time.monotonic() + CEILING
+    try:
+        while True:
+            chapter.write_text(chapter.read_text(encoding="utf-8") + "\nSaved.\n", "utf-8")
+            stream.settimeout(1.0)  # not a wait for speed: how often to save again
+            try:
+                return read_changes(response, 1)
+            except TimeoutError:
+                assert time.monotonic() < deadline, f"no save seen within {CEILING} s"
+    finally:
+        stream.settimeout(CEILING)
+
+
+Stream = tuple[http.client.HTTPConnection, http.client.HTTPResponse, socket.socket]
+
+
+def open_stream(preview: Preview) -> Stream:
     """An event stream as a tab holds it, read until the first `change` arrived."""
     connection = http.client.HTTPConnection("127.0.0.1", preview.port, timeout=CEILING)
+    connection.connect()
+    stream = connection.sock  # the response reads it after the connection lets go of it
     connection.request("GET", "/_events")
     response = connection.getresponse()
     read_changes(response, 1)
-    return connection, response
+    return connection, response, stream
 
 
 def test_event_stream_threads_end_when_their_tabs_close(manuscript: Path,
@@ -120,18 +146,16 @@ def test_event_stream_threads_end_when_their_tabs_close(manuscript: Path,
         pid = preview.process.pid
         # The baseline is taken once the watcher runs (its thread starts after the address is
         # printed): a save has been seen on one open tab, which stays open throughout.
-        first, events = open_stream(preview)
-        chapter = manuscript / "chapters" / "01-intro.md"
-        chapter.write_text(chapter.read_text(encoding="utf-8") + "\nSaved.\n", "utf-8")
-        read_changes(events, 1)
+        first = open_stream(preview)
+        save_until_seen(manuscript / "chapters" / "01-intro.md", first[2], first[1])
         baseline = thread_count(pid)
         streams = [open_stream(preview) for _ in range(STREAMS)]  # the response holds the socket
         assert thread_count(pid) >= baseline + STREAMS
-        for connection, response in streams:
+        for connection, response, _ in streams:
             response.close()
             connection.close()
         assert wait_until(lambda: thread_count(pid) <= baseline), \
             f"{thread_count(pid) - baseline} event stream threads outlived their tabs"
-        for connection, response in (open_stream(preview), (first, events)):  # still served
+        for connection, response, _ in (open_stream(preview), first):  # still served
             response.close()
             connection.close()
