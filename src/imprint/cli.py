@@ -121,8 +121,7 @@ def _pdf(args: argparse.Namespace, report: Reporter) -> list[Diagnostic]:
     from imprint.editions.pdf.render import render_audited, write_pdf
 
     pub = _build(args, report)
-    suffix = "-press" if args.press else ""
-    target = args.out / f"{pub.meta.slug}{suffix}.pdf"
+    target = _edition(args)
     report.step(f"rendering {target}")
     rendered = render_audited(pub, args.styles, press=args.press, cache_dir=args.out / ".cache")
     # Every build is audited: the file is read back and compared with the model before it
@@ -144,7 +143,7 @@ def _epub(args: argparse.Namespace, report: Reporter) -> list[Diagnostic]:
     from imprint.editions.pdf.print_layout import print_layout
 
     pub = _build(args, report)
-    target = args.out / f"{pub.meta.slug}.epub"
+    target = _edition(args)
     report.step("reading the print layout for the cover and the page list")
     layout = print_layout(pub, args.styles, args.out / ".cache")
     write_epub(pub, args.styles, target, layout, verify=lambda path: audit_epub(pub, path))
@@ -277,14 +276,21 @@ def _stats(args: argparse.Namespace, report: Reporter) -> list[Diagnostic]:
     return []
 
 
+def _edition(args: argparse.Namespace) -> Path:
+    """The file `imprint pdf|epub` writes: BUILD/<slug>/<slug>[-press].pdf|epub."""
+    out: Path = args.out
+    press = "-press" if getattr(args, "press", False) else ""
+    return out / f"{out.name}{press}.{args.command}"
+
+
 def _stamped(args: argparse.Namespace, report: Reporter) -> list[Diagnostic]:
     """Run an edition's command unless its inputs and its output are those of the last
     build, whose warnings are then given again (touch-only and no-op builds cost no layout)."""
     from imprint.uptodate import fresh, input_digest, record
 
+    target = _edition(args)
+    stamp = args.out / ".cache" / f"stamp-{target.name}.json"
     press = getattr(args, "press", False)
-    name = f"{args.out.name}{'-press' if press else ''}.{args.command}"
-    target, stamp = args.out / name, args.out / ".cache" / f"stamp-{name}.json"
     inputs = input_digest(args.manuscript, args.styles, (args.command, f"press={press}"))
     known = fresh(stamp, inputs, target)
     if known is not None:

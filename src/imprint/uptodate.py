@@ -24,6 +24,7 @@ from collections.abc import Iterator, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from imprint.book.files import atomic_path
 from imprint.book.model import Diagnostic, Loc
 
 FORMAT = "imprint-stamp-1"
@@ -60,10 +61,8 @@ def record(stamp: Path, inputs: str, target: Path, warnings: Sequence[Diagnostic
     """Remember a successful build (atomically: a stamp is whole or absent)."""
     saved = {"inputs": inputs, "output": _file_digest(target),
              "warnings": [_saved(w) for w in warnings]}
-    stamp.parent.mkdir(parents=True, exist_ok=True)
-    partial = stamp.with_name(f".{stamp.name}.{os.getpid()}.part")
-    partial.write_text(json.dumps(saved, ensure_ascii=False), encoding="utf-8")
-    partial.replace(stamp)
+    with atomic_path(stamp) as temporary:  # a killed run's leftover is swept like an edition's
+        temporary.write_text(json.dumps(saved, ensure_ascii=False), encoding="utf-8")
 
 
 def _files(folder: Path) -> Iterator[Path]:

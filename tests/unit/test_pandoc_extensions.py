@@ -8,11 +8,7 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
-
-from imprint.book.model import ChapterSpec, Loc
-from imprint.markdown.parse import parse_chapter
-from imprint.preprocess.numbering import number_publication
-from imprint.preprocess.render import render_chapters
+from tests.helpers import render_one
 
 FILE = "chapters/x.md"
 EPUB = "http://www.idpf.org/2007/ops"
@@ -21,15 +17,8 @@ ALPHA = ' type="a" style="list-style-type: lower-alpha"'
 
 def parse(tmp_path: Path, body: str) -> tuple[str, list[str]]:
     """The chapter's HTML without its title, and every problem (errors stop before render)."""
-    (tmp_path / "chapters").mkdir(exist_ok=True)
-    (tmp_path / FILE).write_text(f"# T\n\n{body}", encoding="utf-8")
-    parsed = [parse_chapter(tmp_path, ChapterSpec(FILE, "body", Loc("publication.yaml", 1)))]
-    numbering = number_publication(tmp_path, parsed, note_style=True)
-    problems = [str(p) for p in (*parsed[0].problems, *numbering.problems)]
-    if any(p.severity == "error" for p in parsed[0].problems):
-        return "", problems
-    html = render_chapters(parsed, numbering, None)[0].html.split("</h1>\n", 1)[1]
-    return html, problems
+    chapter, problems = render_one(tmp_path, FILE, body)
+    return ("" if chapter is None else chapter.html.split("</h1>\n", 1)[1]), problems
 
 
 def clean(tmp_path: Path, body: str) -> str:

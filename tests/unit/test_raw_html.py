@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
+from tests.helpers import render_one
 
 from imprint.book.model import ChapterSpec, Loc
 from imprint.markdown.parse import parse_chapter
 from imprint.markdown.raw_html import safe_style
 from imprint.preprocess.numbering import number_publication
-from imprint.preprocess.render import render_chapters
 
 FILE = "chapters/x.md"
 EPUB = "http://www.idpf.org/2007/ops"
@@ -20,14 +20,9 @@ EPUB = "http://www.idpf.org/2007/ops"
 
 def parse(tmp_path: Path, body: str) -> tuple[str, list[str]]:
     """The chapter's rendered HTML (without its title) and notes, and every problem."""
-    (tmp_path / "chapters").mkdir(exist_ok=True)
-    (tmp_path / FILE).write_text(f"# T\n\n{body}", encoding="utf-8")
-    parsed = [parse_chapter(tmp_path, ChapterSpec(FILE, "body", Loc("publication.yaml", 1)))]
-    numbering = number_publication(tmp_path, parsed, note_style=True)
-    problems = [str(p) for p in (*parsed[0].problems, *numbering.problems)]
-    if any(p.severity == "error" for p in parsed[0].problems):
+    chapter, problems = render_one(tmp_path, FILE, body)
+    if chapter is None:
         return "", problems
-    chapter = render_chapters(parsed, numbering, None)[0]
     notes = "".join(note.html for note in chapter.notes)
     return chapter.html.split("</h1>\n", 1)[1] + notes, problems
 

@@ -8,16 +8,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.conftest import MINIMAL_CONFIG, STYLES, write_manuscript
+from tests.conftest import MINIMAL_CONFIG, write_manuscript
+from tests.helpers import preview_page
 
 from imprint.book.config import load_config
 from imprint.book.model import ImprintError, Loc, Publication
 from imprint.checks.fidelity_locate import chapter_files, line_before
 from imprint.checks.fidelity_source import chapter_source
 from imprint.pipeline import build_publication
-from imprint.preview.page import PageRenderer
 from imprint.preview.selection import select_chapter
-from imprint.preview.state import PreviewState
 
 HEAD = MINIMAL_CONFIG.split("chapters:\n")[0]
 
@@ -196,8 +195,7 @@ def test_the_preview_shows_a_chapter_of_several_files_in_its_language(tmp_path: 
         "01-a.md": "# Первая\n\nТекст.[^a]\n\n[^a]: Примечание.\n",
         "02-b.md": "## Продолжение\n\nСм. @sec:c.\n",
         "03-c.md": "# Вторая {#sec:c}\n"})
-    state = PreviewState(root, tmp_path / "build")
-    status, page = PageRenderer(STYLES, state.boot).page(state.rebuild(), "a")
+    status, page = preview_page(root, tmp_path / "build", "a")
     assert status == 200
     assert "<summary>Содержание</summary>" in page
     assert '<h1 id="notes-title">Примечания</h1>' in page

@@ -160,23 +160,10 @@ def _romanized(formatted: Formatted, bib: Bibliography, cache_dir: Path, key: st
         data = bib.sort_fields()
         entries = tuple(romanize.interleave(entries, [data.get(e.key) for e in entries]))
         if len(by_key) == len(entries):  # keys name the entries one to one
-            _write_json(cache_dir, path, [entry.key for entry in entries])
+            _write_json(cache_dir, "romanized", key, [entry.key for entry in entries])
     else:
         entries = tuple(by_key[entry_key] for entry_key in order)
     return Formatted(formatted.citations, entries, formatted.diagnostics)
-
-
-def _write_json(cache_dir: Path, target: Path, value: object) -> None:
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", dir=cache_dir, prefix=f".{target.stem}-", suffix=".tmp",
-        delete=False
-    ) as handle:
-        json.dump(value, handle, ensure_ascii=False)
-    os.replace(handle.name, target)
-    old = sorted(cache_dir.glob("romanized-*.json"), key=lambda p: p.stat().st_mtime_ns)
-    for path in old[:-CACHE_KEEP]:
-        path.unlink(missing_ok=True)
 
 
 def _sorts_alphabetically(style: CslStyle) -> bool:
@@ -644,14 +631,19 @@ def _read_cache(cache_dir: Path, key: str) -> dict[str, Any] | None:
 
 
 def _write_cache(cache_dir: Path, key: str, result: dict[str, Any]) -> None:
-    """Write atomically (temporary file, then rename), then drop the oldest results."""
+    _write_json(cache_dir, "citations", key, {"key": key, **result})
+
+
+def _write_json(cache_dir: Path, kind: str, key: str, value: object) -> None:
+    """Write `kind-key.json` atomically (temporary file, then rename), then drop the oldest
+    files of that kind."""
     cache_dir.mkdir(parents=True, exist_ok=True)
-    target = cache_dir / f"citations-{key}.json"
+    target = cache_dir / f"{kind}-{key}.json"
     with tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", dir=cache_dir, prefix=".citations-", suffix=".tmp", delete=False
+        "w", encoding="utf-8", dir=cache_dir, prefix=f".{kind}-", suffix=".tmp", delete=False
     ) as handle:
-        json.dump({"key": key, **result}, handle, ensure_ascii=False)
+        json.dump(value, handle, ensure_ascii=False)
     os.replace(handle.name, target)
-    old = sorted(cache_dir.glob("citations-*.json"), key=lambda p: p.stat().st_mtime_ns)
+    old = sorted(cache_dir.glob(f"{kind}-*.json"), key=lambda p: p.stat().st_mtime_ns)
     for path in old[:-CACHE_KEEP]:
         path.unlink(missing_ok=True)
