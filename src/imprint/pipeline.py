@@ -2,45 +2,65 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from imprint.book.config import CONFIG_NAME, load_config
 from imprint.book.locale import SHIPPED_STYLES, Locale, load_locale
-from imprint.book.model import Diagnostic, ImprintError, Loc, Metadata, Publication
+from imprint.book.model import Chapter, Diagnostic, ImprintError, Loc, Metadata, Publication
 from imprint.markdown.cache import ParseCache
 from imprint.markdown.parse import ParsedChapter, parse_chapter
-from imprint.markdown.structure import book_chapters
+from imprint.markdown.structure import Parse, book_chapters
 from imprint.preprocess.cite.format import (
+    Bibliography,
+    CslStyle,
     Formatted,
     check_citations,
     format_citations,
     load_bibliography,
     resolve_style,
 )
-from imprint.preprocess.numbering import number_publication
+from imprint.preprocess.numbering import Numbering, number_publication
 from imprint.preprocess.render import render_chapters
+
+
+@dataclass(frozen=True)
+class Stages:
+    """The stage functions a build calls. A long-running caller (the preview) passes ones that
+    keep their results between builds; each must return what the plain function would."""
+
+    parse: Parse = parse_chapter
+    style: Callable[[str, Path, Loc | None], CslStyle] = resolve_style
+    bibliography: Callable[[tuple[str, ...], Path, Loc | None], Bibliography] = load_bibliography
+    number: Callable[..., Numbering] = number_publication
+    format: Callable[..., Formatted] = format_citations
+    render: Callable[..., tuple[Chapter, ...]] = render_chapters
+
+
+PLAIN = Stages()
 
 
 def build_publication(
     root: Path, cache_dir: Path, *, strict: bool = False, cache: ParseCache | None = None,
-    styles: Path = SHIPPED_STYLES,
+    styles: Path = SHIPPED_STYLES, stages: Stages = PLAIN,
 ) -> Publication:
     """Read and check the whole manuscript; raise ImprintError listing every problem.
 
-    `cache` lets a long-running caller (the preview) re-parse only the chapters that changed;
-    `styles` is the house style, whose `locales/` give the editions' fixed words.
+    `cache` lets a long-running caller re-parse only the chapters that changed, and `stages`
+    (the preview's) keep more between builds; `styles` is the house style, whose `locales/`
+    give the editions' fixed words.
     """
     root = root.resolve()
     meta = load_config(root)
     locale, locale_problems = _locale(meta, styles)
     config = Loc(CONFIG_NAME)
-    style = resolve_style(meta.citation_style, root, config)
-    bib = load_bibliography(meta.bibliography, root, config) if meta.bibliography else None
-    parse = cache.parse if cache is not None else parse_chapter
+    style = stages.style(meta.citation_style, root, config)
+    bib = stages.bibliography(meta.bibliography, root, config) if meta.bibliography else None
+    parse = cache.parse if cache is not None else stages.parse
     parsed, structure = book_chapters(root, meta.chapters, parse)
-    numbering = number_publication(root, parsed, style.is_note_style, locale=locale,
-                                   strict_alt=meta.accessibility == "strict")
+    numbering = stages.number(root, parsed, style.is_note_style, locale=locale,
+                              strict_alt=meta.accessibility == "strict")
     problems = [p for chapter in parsed for p in chapter.problems] + numbering.problems
     problems += locale_problems + structure
     problems += _slug_problems(parsed)
@@ -48,14 +68,14 @@ def build_publication(
     _raise_on_errors(problems, strict)
     formatted: Formatted | None = None
     if bib is not None:
-        formatted = format_citations(
+        formatted = stages.format(
             numbering.citations, numbering.footnote_numbers, bib, style, meta.language,
             cache_dir, include_all=meta.bibliography_all, sort=meta.bibliography_sort,
         )
     return Publication(
         root=root,
         meta=meta,
-        chapters=render_chapters(parsed, numbering, formatted, meta.language, locale),
+        chapters=stages.render(parsed, numbering, formatted, meta.language, locale),
         locale=locale,
         bibliography=formatted.bibliography if formatted else (),
         figures=tuple(numbering.figure_list),

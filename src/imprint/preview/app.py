@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import signal
 import sys
 import threading
@@ -72,6 +73,7 @@ def serve(options: Options) -> None:
     state = PreviewState(options.manuscript, options.build, options.styles)
     started = time.perf_counter()
     snapshot = state.rebuild()
+    _settle_heap()
     _report(options, snapshot, "built the book", started)
     chapters = snapshot.pub.chapters if snapshot.pub else ()
     home = chapters[_holding(chapters, spec)].slug if chapters else chapter_slug(spec.file)
@@ -95,6 +97,14 @@ def serve(options: Options) -> None:
         server.server_close()
         thread.join(timeout=5)
         options.say("preview stopped")
+
+
+def _settle_heap() -> None:
+    """Set the first build's objects aside from the garbage collector: most live as long as
+    the server (the parsed book, its pages), and a full collection walking them took 40-50 ms
+    every dozen saves of a long book. They are still freed when no longer referenced."""
+    gc.collect()
+    gc.freeze()
 
 
 def _watch(options: Options, state: PreviewState) -> None:

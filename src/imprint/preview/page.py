@@ -43,13 +43,14 @@ class PageRenderer:
         self._serial = -1
         self._pages: dict[str, tuple[int, str]] = {}
         self._owners: dict[str, str] = {}
+        self._ids = ChapterIds()  # guarded by _lock, as the pages are
 
     def page(self, snapshot: Snapshot, slug: str) -> tuple[int, str]:
         """(HTTP status, HTML) of the preview of chapter `slug`."""
         with self._lock:
             if snapshot.serial != self._serial:
                 self._serial, self._pages = snapshot.serial, {}
-                self._owners = id_owners(snapshot.pub) if snapshot.pub else {}
+                self._owners = self._ids.owners(snapshot.pub) if snapshot.pub else {}
             cached = self._pages.get(slug)
             owners = self._owners
         if cached is None:
@@ -112,13 +113,28 @@ class PageRenderer:
         )
 
 
-def id_owners(pub: Publication) -> dict[str, str]:
-    """Every id in the chapters -> the slug of the chapter holding it."""
-    owners: dict[str, str] = {}
-    for chapter in pub.chapters:
-        for ident in ids(Fragment(chapter.html)):
-            owners.setdefault(ident, chapter.slug)
-    return owners
+class ChapterIds:
+    """Which chapter holds each id, reading a chapter's ids again only when its HTML changed:
+    reading them all on every save cost more than the rebuild in a long book."""
+
+    def __init__(self) -> None:
+        self._found: dict[str, tuple[str, tuple[str, ...]]] = {}  # slug -> (html, its ids)
+
+    def owners(self, pub: Publication) -> dict[str, str]:
+        """Every id in the chapters -> the slug of the chapter holding it."""
+        found = {chapter.slug: self._ids(chapter) for chapter in pub.chapters}
+        self._found = found  # only the book's chapters: memory stays bounded
+        owners: dict[str, str] = {}
+        for chapter in pub.chapters:
+            for ident in found[chapter.slug][1]:
+                owners.setdefault(ident, chapter.slug)
+        return owners
+
+    def _ids(self, chapter: Chapter) -> tuple[str, tuple[str, ...]]:
+        known = self._found.get(chapter.slug)
+        if known is not None and (known[0] is chapter.html or known[0] == chapter.html):
+            return known
+        return chapter.html, tuple(ids(Fragment(chapter.html)))
 
 
 def previewed(chapter: Chapter, owners: dict[str, str], root: Path) -> Chapter:

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from imprint.book.locale import SHIPPED_STYLES
 from imprint.book.model import Diagnostic, ImprintError, Loc, Publication
-from imprint.markdown.cache import ParseCache
 from imprint.pipeline import build_publication
+from imprint.preview.caches import BuildCaches
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ class PreviewState:
         self.root = root.resolve()
         self.styles = styles  # the house style: its locales give the book's fixed words
         self.cache_dir = build_dir / ".cache"
-        self.parse_cache = ParseCache()  # chapters are re-parsed only when their bytes change
+        self.caches = BuildCaches()  # a save redoes only what it changed
         # A new id per server start: a page left open across a restart reloads itself.
         self.boot = secrets.token_hex(4)
         self._snapshot = Snapshot(0, None, ())
@@ -54,8 +54,8 @@ class PreviewState:
         """Build the whole publication (cheap: caches) so numbers are those of the full book;
         on failure keep the last good build and record why."""
         try:
-            pub = build_publication(self.root, self.cache_dir, cache=self.parse_cache,
-                                    styles=self.styles)
+            pub = build_publication(self.root, self.cache_dir, styles=self.styles,
+                                    stages=self.caches.stages)
         except ImprintError as error:
             return self._publish(errors=error.diagnostics)
         except OSError as error:  # e.g. a file caught between an editor's delete and rename
