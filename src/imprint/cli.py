@@ -117,12 +117,23 @@ def _build(args: argparse.Namespace, report: Reporter) -> Publication:
 
 def _pdf(args: argparse.Namespace, report: Reporter) -> list[Diagnostic]:
     from imprint.checks.fidelity import audit_pdf
-    from imprint.editions.pdf.print_layout import store_layout
+    from imprint.editions.pdf.chapterwise import lay_out_book, write_book
+    from imprint.editions.pdf.print_layout import store_laid, store_layout
     from imprint.editions.pdf.render import render_audited, write_pdf
 
     pub = _build(args, report)
     target = _edition(args)
     report.step(f"rendering {target}")
+    cache = args.out / ".cache"
+    # The digital edition is laid out part by part, in parallel, reusing unchanged parts;
+    # the press edition (and a book of one part) in a single pass.
+    laid = None if args.press else lay_out_book(pub, args.styles, cache, report.step)
+    if laid is not None:
+        warnings = write_book(pub, laid, target, lambda path, pages: audit_pdf(pub, path, pages))
+        store_laid(pub, args.styles, cache, laid)
+        report.step(f"wrote {target} ({target.stat().st_size // 1024} KiB)")
+        report.step(laid.typography.summary)
+        return [*warnings, *laid.typography.diagnostics]
     rendered = render_audited(pub, args.styles, press=args.press, cache_dir=args.out / ".cache")
     # Every build is audited: the file is read back and compared with the model before it
     # replaces the last good one.

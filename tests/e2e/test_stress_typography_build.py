@@ -16,7 +16,7 @@ from tests.fixtures.stress_manuscript import write_stress_manuscript
 from tests.helpers import output, run_cli
 
 from imprint.cli import default_styles
-from imprint.editions.pdf.render import render_audited
+from imprint.editions.pdf.chapterwise import lay_out_book
 from imprint.pipeline import build_publication
 
 FORBIDDEN = ("stranded headings", "stranded captions", "stacks of hyphens",
@@ -73,14 +73,18 @@ def test_no_forbidden_defect_is_left(built: tuple[str, subprocess.CompletedProce
 
 def test_a_rebuild_lays_out_once_with_the_remembered_fixes(
         built: tuple[str, subprocess.CompletedProcess[str], Path]) -> None:
-    """The note breaks and rules the build ended with are remembered: the same book laid out
-    again from them needs no re-layout, and every note is still on its page (in footnote
-    mode the breaks are those of the last layout, not the first)."""
+    """The note breaks and rules each part ended with are remembered: the same book laid out
+    again from them (its parts' PDFs gone, so every part is laid out) needs no re-layout, and
+    every note is still on its page (in footnote mode the breaks are those of the last
+    layout, not the first)."""
     mode, done, pdf = built
     assert done.returncode == 0, done.stderr
-    pub = build_publication(MANUSCRIPTS[mode], pdf.parent / ".cache")
-    again = render_audited(pub, default_styles(), cache_dir=pdf.parent / ".cache")
-    assert again.typography is not None and again.typography.rounds == 0
+    cache = pdf.parent / ".cache"
+    for part in (cache / "parts").glob("part-*.pdf"):
+        part.unlink()
+    pub = build_publication(MANUSCRIPTS[mode], cache)
+    again = lay_out_book(pub, default_styles(), cache)
+    assert again is not None and again.typography.rounds == 0
     assert again.typography.summary.split(";")[0] in done.stderr
-    if mode == "footnotes":
-        assert again.footnotes  # the late notes' page breaks, found again for the fixes
+    if mode == "footnotes":  # the late notes' page breaks, found again for the fixes
+        assert any(part.remembered.footnotes for part in again.parts)

@@ -307,6 +307,38 @@ def test_counter_styles_are_shared() -> None:
     assert "* " in texts, f"counter styles no longer shared ({texts}); see counter_styles"
 
 
+def _pdf_text(document: Document) -> str:
+    import subprocess
+
+    return subprocess.run(["pdftotext", "-", "-"], input=document.write_pdf(),
+                          capture_output=True, check=True).stdout.decode()
+
+
+def test_seed_targets() -> None:
+    """`seed_targets`: target-counter() of an anchor laid out elsewhere prints its seed."""
+    html = ('<style>a::after { content: " p. " target-counter(attr(href), page); }</style>'
+            '<p><a href="#elsewhere">Chapter</a></p>')
+    with weasyprint_internals.seed_targets({"elsewhere": 17}):
+        document = HTML(string=html).render()
+    assert "Chapter p. 17" in _pdf_text(document), (
+        "seed_targets: TargetCollector/TargetLookupItem changed; fix seed_targets")
+
+
+def test_shift_folios() -> None:
+    """`keep_layout_context` and `shift_folios`: a laid-out part's folios drawn again further
+    on, with its flow untouched."""
+    weasyprint_internals.keep_layout_context()
+    html = ('<style>@page { size: 300px 200px; @bottom-center { content: "folio " '
+            'counter(page); } } p { break-after: page; }</style><p>One</p><p>Two</p>')
+    document = HTML(string=html).render()
+    context = weasyprint_internals.last_layout_context()
+    weasyprint_internals.shift_folios(document.pages, context, 40)
+    text = _pdf_text(document)
+    assert "folio 41" in text and "folio 42" in text and "folio 1\n" not in text, (
+        "shift_folios: make_margin_boxes or the page maker's states changed; fix shift_folios")
+    assert "One" in text and "Two" in text
+
+
 def test_cover_copy(laid: Laid) -> None:
     """Public API the cover uses: one page copied into a document of its own."""
     single = laid.document.copy([laid.document.pages[0]]).write_pdf()

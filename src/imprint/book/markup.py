@@ -183,6 +183,12 @@ class Fragment:
         self._content(self.root, out)
         return "".join(out)
 
+    def element_html(self, node: Node) -> str:
+        """One element written back, as `html` writes it within the whole."""
+        out: list[str] = []
+        self._node(node, out)
+        return "".join(out)
+
     def _written(self, slot: Slot) -> str:
         spelling, text = self._spellings.get(slot), self.text(slot)
         return spelling.source if spelling is not None and spelling.text == text else (

@@ -45,11 +45,14 @@ KIND_SUFFIX = re.compile(r" (\d+|'.*')$")  # "note 12" -> "note"
 SHORT = 60  # characters of a missing piece quoted in its finding
 
 
-def audit_pdf(pub: Publication, path: Path, layout: Document) -> None:
-    """Audit the PDF at `path`; `layout` is the WeasyPrint layout it was written from."""
+def audit_pdf(pub: Publication, path: Path, layout: Document | dict[str, int]) -> None:
+    """Audit the PDF at `path`; `layout` is the WeasyPrint layout it was written from, or the
+    first page of each of its anchors (a book laid out in parts)."""
     from imprint.checks.fidelity_pdf import page_texts, pdf_sections
+    from imprint.editions.pdf.audit import anchor_pages
 
-    printed = pdf_sections(pub, page_texts(path), layout)
+    anchors = layout if isinstance(layout, dict) else anchor_pages(layout)
+    printed = pdf_sections(pub, page_texts(path), anchors)
     _raise(audit(pub, printed, footnotes=pub.meta.notes == "footnotes"))
 
 

@@ -22,11 +22,9 @@ from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
-from weasyprint.document import Document
 
 from imprint.book.model import Publication
 from imprint.checks.fidelity_text import JOINED_HYPHEN, Printed, normalize
-from imprint.editions.pdf.audit import anchor_pages
 
 UNREAD_MARKS = frozenset(f"{name}\0".encode("utf-16-le") for name in ("Artifact", "Figure"))
 MARKED_TYPES = (pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_FORM)
@@ -93,9 +91,9 @@ def _unread_objects(page: pdfium.PdfPage) -> list[Any]:
     return found
 
 
-def pdf_sections(pub: Publication, texts: tuple[str, ...], layout: Document) -> Printed:
-    """Pages grouped by the section that starts on them; footnotes set apart by chapter."""
-    anchors = anchor_pages(layout)
+def pdf_sections(pub: Publication, texts: tuple[str, ...], anchors: dict[str, int]) -> Printed:
+    """Pages grouped by the section that starts on them (`anchors`: each anchor's first
+    page); footnotes set apart by chapter."""
     keys = [*FRONT_SECTIONS, *(f"chapter-{c.slug}" for c in pub.chapters), "notes",
             "bibliography"]
     starts = sorted((anchors[key], key) for key in keys if key in anchors)

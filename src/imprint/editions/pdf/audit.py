@@ -38,12 +38,17 @@ def anchor_pages(document: Document) -> dict[str, int]:
     return pages
 
 
-def audit_notes(pub: Publication, document: Document) -> list[NoteProblem]:
-    pages = anchor_pages(document)
+def audit_notes(pub: Publication, document: Document | dict[str, int],
+                numbers: frozenset[int] | None = None) -> list[NoteProblem]:
+    """Every note (or those `numbers`) printed, with a call, and in footnote mode on its
+    call's page; `document` is a layout or its `anchor_pages`."""
+    pages = document if isinstance(document, dict) else anchor_pages(document)
     footnotes = pub.meta.notes == "footnotes"
     problems = []
     for chapter in pub.chapters:
         for note in chapter.notes:
+            if numbers is not None and note.number not in numbers:
+                continue
             call, body = pages.get(f"noteref-{note.number}"), pages.get(f"note-{note.number}")
             if body is None:
                 problems.append(NoteProblem(note.number, "is missing from the PDF"))

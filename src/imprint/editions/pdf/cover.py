@@ -18,14 +18,21 @@ DPI = 150  # a US Letter cover becomes 1275 x 1650 pixels: sharp on tablets, abo
 
 
 def cover_png(rendered: Rendered, dpi: int = DPI) -> bytes:
+    document = rendered.document
+    with tempfile.TemporaryDirectory() as scratch:
+        pdf = Path(scratch) / "cover.pdf"
+        document.copy([document.pages[0]]).write_pdf(pdf)
+        return pdf_cover_png(pdf, dpi)
+
+
+def pdf_cover_png(pdf: Path, dpi: int = DPI) -> bytes:
+    """Page 1 of the PDF at `pdf` as PNG."""
     pdftoppm = shutil.which("pdftoppm")
     if pdftoppm is None:
         raise ImprintError(Diagnostic(None, "the EPUB cover needs pdftoppm (poppler-utils): "
                                       "run `make bootstrap`"))
-    document = rendered.document
     with tempfile.TemporaryDirectory() as scratch:
-        pdf, png = Path(scratch) / "cover.pdf", Path(scratch) / "cover"
-        document.copy([document.pages[0]]).write_pdf(pdf)
-        subprocess.run([pdftoppm, "-png", "-r", str(dpi), "-singlefile", str(pdf), str(png)],
-                       check=True, capture_output=True, timeout=120)
+        png = Path(scratch) / "cover"
+        subprocess.run([pdftoppm, "-png", "-r", str(dpi), "-f", "1", "-l", "1", "-singlefile",
+                        str(pdf), str(png)], check=True, capture_output=True, timeout=120)
         return png.with_suffix(".png").read_bytes()

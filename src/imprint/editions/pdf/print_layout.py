@@ -20,6 +20,7 @@ from imprint.editions.pages import PageMap, PrintLayout
 from imprint.editions.pdf.book_html import plain_html
 
 if TYPE_CHECKING:
+    from imprint.editions.pdf.chapterwise import LaidBook
     from imprint.editions.pdf.render import Rendered
 
 FORMAT = "print-layout-3"  # bump when PageMap or the cover changes meaning
@@ -33,9 +34,13 @@ def print_layout(pub: Publication, styles: Path, cache_dir: Path) -> PrintLayout
     if cached is not None:
         return cached
     # Imported only now: a current cache spares the EPUB build loading the layout engine.
+    from imprint.editions.pdf.chapterwise import lay_out_book
     from imprint.editions.pdf.render import render_audited
 
-    # The same call as `write_pdf` makes for the digital edition, so the pages are the PDF's.
+    # The same calls as the digital edition's build makes, so the pages are the PDF's.
+    laid = lay_out_book(pub, styles, cache_dir)
+    if laid is not None:
+        return store_laid(pub, styles, cache_dir, laid)
     return store_layout(pub, styles, cache_dir, render_audited(pub, styles, cache_dir=cache_dir))
 
 
@@ -48,6 +53,15 @@ def store_layout(pub: Publication, styles: Path, cache_dir: Path,
 
     layout = PrintLayout(page_map(rendered, page_labels(pub, rendered)), cover_png(rendered),
                          rendered.warnings)
+    _store(cache_dir, layout_key(pub, styles), layout)
+    return layout
+
+
+def store_laid(pub: Publication, styles: Path, cache_dir: Path, laid: LaidBook) -> PrintLayout:
+    """As `store_layout`, for a book laid out in parts: the cover is the front part's page 1."""
+    from imprint.editions.pdf.cover import pdf_cover_png
+
+    layout = PrintLayout(laid.page_map(), pdf_cover_png(Path(laid.parts[0].pdf)), laid.warnings)
     _store(cache_dir, layout_key(pub, styles), layout)
     return layout
 

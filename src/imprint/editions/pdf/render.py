@@ -275,6 +275,9 @@ def body_start(pub: Publication, rendered: Rendered) -> int:
 
 def page_labels(pub: Publication, rendered: Rendered) -> tuple[str, ...]:
     """The folio of every page as printed: lower-roman front matter, arabic from the body."""
-    start = body_start(pub, rendered)
-    total = len(rendered.document.pages)
+    return labels(body_start(pub, rendered), len(rendered.document.pages))
+
+
+def labels(start: int, total: int) -> tuple[str, ...]:
+    """The folios of `total` pages whose arabic folio 1 is page index `start`."""
     return tuple(_roman(i + 1) if i < start else str(i - start + 1) for i in range(total))

@@ -395,6 +395,28 @@ def report(pub: Publication, audit: Audit, fixes: int, rounds: int) -> Typograph
         tuple(sorted({d.page + 1 for d in audit.defects})), diagnostics, fixes, rounds)
 
 
+def merge_reports(reports: list[tuple[TypographyReport, int]]) -> TypographyReport:
+    """One report for parts audited apart, each given with its first page in the book."""
+    counts: dict[str, int] = {}
+    for report, _ in reports:
+        for name, count in report.counts:
+            counts[name] = counts.get(name, 0) + count
+    return TypographyReport(
+        tuple(counts.items()),
+        tuple(page + first for report, first in reports for page in report.pages),
+        tuple(_shifted(d, first) for report, first in reports for d in report.diagnostics),
+        sum(r.fixes for r, _ in reports), sum(r.rounds for r, _ in reports),
+        tuple(sorted({rule for r, _ in reports for rule in r.rules})))
+
+
+def _shifted(diagnostic: Diagnostic, first: int) -> Diagnostic:
+    """`report`'s "page N: …" counted from the part's first page in the book."""
+    number, colon, rest = diagnostic.message.removeprefix("page ").partition(":")
+    if not (colon and number.isdigit()):
+        return diagnostic
+    return replace(diagnostic, message=f"page {int(number) + first}:{rest}")
+
+
 WORD = re.compile(r"\w+")
 PHRASE = (6, 4, 3, 2, 1)  # words of the element's text looked for, most specific first
 

@@ -226,3 +226,100 @@ def counter_styles() -> Any:
     from weasyprint.css.counters import CounterStyle
 
     return CounterStyle()
+
+
+# The layout context of the latest render in this process, kept by `keep_layout_context`'s
+# hook so a part's folios can be set after its layout (parts.py), and the shift it applies.
+_MARGINS: dict[str, Any] = {"context": None, "shift": 0}
+
+
+def keep_layout_context() -> None:
+    """Have every render keep its layout context, and draw page counters shifted by
+    `_MARGINS["shift"]`, so `shift_folios` can make a laid-out part's margin boxes again once
+    the parts before it say where its folios start. Idempotent.
+
+    Needs: `weasyprint.layout.make_margin_boxes(context, page, state)`, looked up as a module
+    global by `layout_document` after the pages are laid out; `state[1]` is the page's counter
+    values (a dict of lists) and `context.page_maker[i][3]` page i's state (1-based i).
+    """
+    from weasyprint import layout
+
+    if getattr(layout.make_margin_boxes, "imprint_folios", False):
+        return
+    original = layout.make_margin_boxes
+
+    def margin_boxes(context: Any, page: Box, state: Any) -> Any:
+        _MARGINS["context"] = context
+        shift = _MARGINS["shift"]
+        if shift and "page" in state[1]:
+            values = {**state[1], "page": [value + shift for value in state[1]["page"]]}
+            state = (state[0], values, *state[2:])
+        return original(context, page, state)
+
+    margin_boxes.imprint_folios = True  # type: ignore[attr-defined]
+    layout.make_margin_boxes = margin_boxes
+
+
+def last_layout_context() -> Any:
+    """The layout context of the latest render (`keep_layout_context` must be on)."""
+    return _MARGINS["context"]
+
+
+def shift_folios(pages: list[Page], context: Any, shift: int) -> None:
+    """Make the margin boxes of `pages` (one render's, with its `context`) again with every
+    page counter `shift` higher: the folios of a part laid out alone, moved to where the
+    book's folios put it. Nothing in the page's flow moves.
+
+    Needs: `keep_layout_context`; `PageBox.children` (the flow's root, the footnote and note
+    areas, then the margin boxes); `context.current_page`, the 1-based page `string()` is
+    read for; `weasyprint.layout.background.layout_backgrounds(page, get_image_from_uri)`.
+    """
+    from weasyprint import layout
+    from weasyprint.layout.background import layout_backgrounds
+
+    _MARGINS["shift"] = shift
+    try:
+        for index, page in enumerate(pages):
+            box = page._page_box
+            flow = tuple(b for b in box.children if not isinstance(b, boxes.MarginBox))
+            context.current_page = index + 1
+            state = context.page_maker[index + 1][3]
+            box.children = (*flow, *layout.make_margin_boxes(context, box, state))
+            layout_backgrounds(box, context.get_image_from_uri)
+    finally:
+        _MARGINS["shift"] = 0
+
+
+def seed_targets(pages: dict[str, int]) -> Any:
+    """A context manager: while it is open, a render resolves `target-counter(…, page)` for
+    each anchor in `pages` (its page counter value) though the anchor is in another part of
+    the book, laid out elsewhere (the contents' page numbers).
+
+    Needs: `weasyprint.document.TargetCollector` (instantiated by name once per render) and
+    `weasyprint.css.targets.TargetLookupItem` with `state`, `target_box` (whose
+    `cached_counter_values` `target-counter()` reads) and `cached_page_counter_values`.
+    """
+    from contextlib import contextmanager
+    from types import SimpleNamespace
+
+    from weasyprint import document
+    from weasyprint.css.targets import TargetCollector, TargetLookupItem
+
+    class Seeded(TargetCollector):  # type: ignore[misc]
+        def __init__(self) -> None:
+            super().__init__()
+            for name, value in pages.items():
+                item = TargetLookupItem("up-to-date")
+                item.target_box = SimpleNamespace(cached_counter_values={"page": [value]})
+                item.cached_page_counter_values = {"page": [value]}
+                self.target_lookup_items[name] = item
+
+    @contextmanager
+    def seeded() -> Any:
+        document.TargetCollector = Seeded
+        try:
+            yield
+        finally:
+            document.TargetCollector = TargetCollector
+
+    return seeded()

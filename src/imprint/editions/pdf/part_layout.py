@@ -1,0 +1,234 @@
+"""One part of the book laid out alone, audited and written: what a layout worker does.
+
+The same audits as a single pass (`render.render_audited`), on the part's pages only: in
+footnote mode every note of the part on its call's page, then the typographic audit and its
+local fixes, each re-layout laying out this part alone. Then the folios: a part's page count
+does not depend on its folios (they are in the margins), so the worker says how many pages it
+has, is told where its folios start, makes its margin boxes again (`shift_folios`), and writes
+the part's PDF for `join.join_parts`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pikepdf
+from weasyprint.document import Document
+
+from imprint.book.files import atomic_path
+from imprint.book.model import Publication
+from imprint.editions.pages import PageStart
+from imprint.editions.pdf.audit import anchor_pages, audit_notes
+from imprint.editions.pdf.finish import mark_margin_artifacts
+from imprint.editions.pdf.footnotes import words_to_line_start
+from imprint.editions.pdf.join import write_part
+from imprint.editions.pdf.list_items import fix_list_items
+from imprint.editions.pdf.pagemap import page_map
+from imprint.editions.pdf.parts import TAIL_PAGES, Part, part_html
+from imprint.editions.pdf.remembered import Remembered
+from imprint.editions.pdf.render import (
+    FOOTNOTE_RETRIES,
+    Fixes,
+    Rendered,
+    book_html,
+    lay_out,
+    print_sheets,
+    weasyprint_warnings,
+)
+from imprint.editions.pdf.typography_fix import ROUNDS, TypographyReport, stylesheet, typeset
+from imprint.editions.pdf.weasyprint_internals import (
+    keep_layout_context,
+    last_layout_context,
+    seed_targets,
+    shift_folios,
+    tag_structure_languages,
+)
+
+
+@dataclass(frozen=True)
+class Book:
+    """What every part's layout reads: the same in each worker."""
+
+    pub: Publication
+    styles: Path
+    press: bool
+    folder: Path  # where the parts' PDFs are written
+
+
+@dataclass(frozen=True)
+class PartJob:
+    part: Part
+    known: Remembered | None  # the fixes a previous build found for this part
+    seeds: tuple[tuple[str, int], ...] = ()  # page counters of anchors in other parts
+    key: str = ""  # the part's cache key (part_cache.part_key): its PDF's name
+    size: int = 0  # the length of its HTML: the larger parts are laid out first
+    name: str = ""  # what the progress line calls it: "chapters/03-arms.md", "the notes"
+
+
+@dataclass(frozen=True)
+class LaidPart:
+    """A part as laid out and written: all its result the parent needs, as plain data."""
+
+    index: int
+    name: str
+    pages: int  # in the book: the tail's page is not counted
+    anchors: tuple[tuple[str, int], ...]  # each anchor's first page, counted in the part
+    starts: tuple[PageStart, ...]  # the page map's entries, labels left empty
+    typography: TypographyReport  # pages counted in the part
+    warnings: tuple[str, ...]  # the layout's diagnostics ("weasyprint: …")
+    written: tuple[str, ...]  # WeasyPrint's log while writing (the glyph audit reads it)
+    remembered: Remembered
+    pdf: str
+    stubs: frozenset[str]  # names `write_part` added for links into other parts
+
+
+@dataclass(frozen=True)
+class _Laid:
+    rendered: Rendered
+    context: object
+
+
+@dataclass(frozen=True)
+class Held:
+    """A part laid out and audited, kept in its worker until its folios are known."""
+
+    job: PartJob
+    laid: _Laid
+    typography: TypographyReport
+    pages: int  # in the book: the tail's page is not counted
+    anchors: tuple[tuple[str, int], ...]
+
+
+def lay_out_part(book: Book, job: PartJob) -> Held:
+    """The part laid out, audited and mended; its folios are drawn by `finish_part`."""
+    keep_layout_context()
+    laid, typography = _audited(book, job)
+    pages = _trimmed(laid, job.part).pages
+    anchors = tuple(sorted(anchor_pages(_trimmed(laid, job.part)).items()))
+    return Held(job, laid, typography, len(pages), anchors)
+
+
+def finish_part(book: Book, held: Held, shift: int) -> LaidPart:
+    """The part's folios drawn `shift` on (the pages of the body parts before it), and its
+    PDF written."""
+    document = held.laid.rendered.document
+    if shift:
+        shift_folios(document.pages, held.laid.context, shift)
+    kept = _trimmed(held.laid, held.job.part)
+    target = book.folder / pdf_name(held.job.key, shift)
+    with weasyprint_warnings() as messages, atomic_path(target) as temporary:
+        stubs = _write(kept, temporary, _identifier(held.laid.rendered.html))
+    rendered = held.laid.rendered
+    starts = page_map(replace(rendered, document=kept), ("",) * held.pages).pages
+    return LaidPart(held.job.part.index, held.job.name, held.pages, held.anchors, starts,
+                    held.typography, tuple(w.message for w in rendered.warnings),
+                    tuple(messages),
+                    Remembered(rendered.footnotes, held.typography.rules), str(target), stubs)
+
+
+def pdf_name(key: str, shift: int) -> str:
+    return f"part-{key}-{shift}.pdf"
+
+
+def _write(document: Document, path: Path, identifier: bytes) -> frozenset[str]:
+    """The part's PDF, with what WeasyPrint does not write that a part can hold alone: its
+    margin text marked as artifacts and its list items mended (finish.py, list_items.py)."""
+    tag_structure_languages()
+    stubs = write_part(document, path, identifier)
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        mark_margin_artifacts(pdf)
+        fix_list_items(pdf)
+        pdf.save(path, deterministic_id=True, compress_streams=True,
+                 object_stream_mode=pikepdf.ObjectStreamMode.preserve)
+    return stubs
+
+
+def _identifier(html: str) -> bytes:
+    return hashlib.sha256(html.encode()).hexdigest()[:32].encode()
+
+
+def _audited(book: Book, job: PartJob) -> tuple[_Laid, TypographyReport]:
+    known = job.known
+    laid, problems = _notes_placed(book, job, known)
+    if problems and known:  # the remembered fixes no longer hold: find them afresh
+        known = None
+        laid, problems = _notes_placed(book, job, None)
+    if problems:
+        from imprint.book.model import ImprintError
+        from imprint.editions.pdf.audit import note_diagnostics
+
+        raise ImprintError(note_diagnostics(book.pub, problems))
+
+    def relayout(css: str) -> _Laid | None:
+        again, late = _placed(book, job, laid.rendered.footnotes, css)
+        return None if late else again
+
+    start = dict(known.rules) if known else None
+    best, typography = typeset(book.pub, laid, lambda r: _trimmed(r, job.part), relayout,
+                               start, limit=0 if known else ROUNDS)
+    return best, typography
+
+
+def _trimmed(laid: _Laid, part: Part) -> Document:
+    """The part's pages as the book prints them: the audit never sees the tail's page."""
+    document = laid.rendered.document
+    return document if part.last else document.copy(document.pages[:-TAIL_PAGES])
+
+
+def _notes_placed(book: Book, job: PartJob, known: Remembered | None):  # type: ignore[no-untyped-def]
+    if known is None:
+        return _placed(book, job, frozenset(), "")
+    return _placed(book, job, known.footnotes, stylesheet(dict(known.rules)))
+
+
+def _placed(book: Book, job: PartJob, fixes: Fixes, css: str):  # type: ignore[no-untyped-def]
+    """The part laid out with `css`, each of its notes on its call's page (footnote mode
+    breaks the page before a late note's call, as `render._placed` does for the book)."""
+    laid = _render(book, job, fixes, css)
+    numbers = _note_numbers(book.pub, laid.rendered.document)
+    problems = audit_notes(book.pub, laid.rendered.document, numbers)
+    for _ in range(FOOTNOTE_RETRIES):
+        if not problems or book.pub.meta.notes != "footnotes":
+            break
+        fixes |= {(p.number, _words(laid.rendered.document, p.number)) for p in problems}
+        laid = _render(book, job, fixes, css)
+        problems = audit_notes(book.pub, laid.rendered.document, numbers)
+    return laid, problems
+
+
+def _note_numbers(pub: Publication, document: Document) -> frozenset[int]:
+    """The notes this part must place: in footnote mode those whose call it prints; none in
+    endnote mode, where calls and notes are in different parts (the join checks them)."""
+    if pub.meta.notes != "footnotes":
+        return frozenset()
+    anchors = anchor_pages(document)
+    return frozenset(n.number for c in pub.chapters for n in c.notes
+                     if f"noteref-{n.number}" in anchors)
+
+
+def _words(document: Document, number: int) -> int:
+    words = words_to_line_start(document, number)
+    return 1 if words is None else words
+
+
+_HTML: dict[tuple[int, Fixes], str] = {}  # this worker's part HTML, by part and note fixes
+
+
+def _part_html(book: Book, part: Part, fixes: Fixes) -> str:
+    """A re-layout adds CSS only: the part's HTML is made once per set of note fixes."""
+    if (part.index, fixes) not in _HTML:
+        _HTML.clear()
+        _HTML[part.index, fixes] = part_html(book_html(book.pub, book.styles, fixes or None),
+                                             part)
+    return _HTML[part.index, fixes]
+
+
+def _render(book: Book, job: PartJob, fixes: Fixes, css: str) -> _Laid:
+    html = _part_html(book, job.part, fixes)
+    sheets = print_sheets(book.pub, press=book.press)
+    with seed_targets(dict(job.seeds)):
+        document, warnings = lay_out(html, book.pub.root, book.styles, sheets, css)
+    rendered = Rendered(html, document, warnings, footnotes=fixes)
+    return _Laid(rendered, last_layout_context())
