@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from markdown_it.token import Token
+from tests.helpers import render_one
 
 from imprint.book.model import ChapterSpec, Loc
 from imprint.markdown.grid_tables import grid_table
@@ -414,3 +415,12 @@ def test_fit_estimates_from_the_longest_words() -> None:
     assert fit([12] * 7) == "wide"  # 7 columns of 12-character words: smaller type
     assert fit([12] * 12) == "wide landscape"
     assert fit([24] * 12) == "wide landscape overfull"
+
+
+def test_a_definition_in_a_list_item_after_a_code_block_is_no_table(tmp_path: Path) -> None:
+    """Found by the fuzzer: the line after a list item's blank line, indented less than the
+    item, left the table rule no line to read (IndexError, an internal error)."""
+    body = "- ```python\n  policy\n  ```\n- policy \r\n  \n  : policy\n\n- level\n"
+    chapter, problems = render_one(tmp_path, "chapters/01.md", body)
+    assert chapter is not None and not problems
+    assert "<table" not in chapter.html and "level" in chapter.html

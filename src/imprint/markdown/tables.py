@@ -75,7 +75,7 @@ def _tables(state: StateBlock, start: int, end: int, silent: bool, *,
     if not _may_start(state, start, end):
         return False
     lines = _Lines(state, start, end)
-    if _yields(lines):
+    if not lines or _yields(lines):  # none: the line is outside the enclosing list item
         return False
     table = read_table(lines)
     if table is None or silent:
