@@ -121,3 +121,18 @@ def test_an_edit_lays_out_only_what_it_changed(tmp_path: Path,
     # need, and prints as it did.
     assert _built(manuscript, tmp_path / "cold", capsys) == 8
     assert (tmp_path / "cold" / SLUG / f"{SLUG}.pdf").read_bytes() == edited
+
+
+def test_short_books_laid_out_in_this_process_each_print_their_own_words(
+        tmp_path: Path) -> None:
+    """A short book's parts are laid out in the build's own process (part_pool.SMALL): one
+    book after another there must not reuse the other's part."""
+    from tests.fuzz.test_fuzz_editions import write
+
+    for word in ("Lighthouse", "Riverbank"):
+        manuscript = write(tmp_path / word, f"# {word}\n\nThe {word} stands.\n".encode(),
+                           "endnotes")
+        assert build("pdf", manuscript, tmp_path / "out" / word) == 0
+        pdf = next(p for p in (tmp_path / "out" / word).rglob("*.pdf")
+                   if ".cache" not in p.parts)
+        assert f"The {word} stands." in "".join(_page_texts(pdf))

@@ -13,6 +13,7 @@ PDF 1.7 artifacts (`/Artifact BMC`) and drop them from the parent tree.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -51,7 +52,28 @@ def _orphans(entries: pikepdf.Object, linked: set[tuple[int, int]]) -> set[int]:
             if isinstance(element, pikepdf.Dictionary) and element.objgen not in linked}
 
 
+# How WeasyPrint 70 opens a marked-content sequence: the tag, its properties and the operator
+# each on a line of their own; its text is shown in hex strings, so the pattern occurs in no
+# string. A page whose stream does not hold each orphan this way is rewritten in full.
+MARKED = re.compile(rb"/[A-Za-z0-9]+\n<</MCID (\d+)>>\nBDC\n")
+
+
 def _as_artifacts(pdf: pikepdf.Pdf, page: pikepdf.Page, orphans: set[int]) -> None:
+    """Turn the orphaned sequences into artifacts: in the stream's bytes where they are
+    written as WeasyPrint writes them (a twentieth of the time), else operator by operator."""
+    contents = page.obj.Contents
+    if isinstance(contents, pikepdf.Stream):
+        data = contents.read_bytes()
+        found = [int(m.group(1)) for m in MARKED.finditer(data)]
+        if orphans <= set(found) and len(found) == len(set(found)):
+            page.obj.Contents = pdf.make_stream(MARKED.sub(
+                lambda m: b"/Artifact BMC\n" if int(m.group(1)) in orphans else m.group(0),
+                data))
+            return
+    _rewrite_operators(pdf, page, orphans)
+
+
+def _rewrite_operators(pdf: pikepdf.Pdf, page: pikepdf.Page, orphans: set[int]) -> None:
     instructions = []
     for instruction in pikepdf.parse_content_stream(page):
         operands, operator = instruction  # type: ignore[misc]  # an inline image unpacks too

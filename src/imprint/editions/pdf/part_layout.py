@@ -213,20 +213,20 @@ def _words(document: Document, number: int) -> int:
     return 1 if words is None else words
 
 
-_HTML: dict[tuple[int, Fixes], str] = {}  # this worker's part HTML, by part and note fixes
+_HTML: dict[tuple[str, Fixes], str] = {}  # the latest part HTML, by its key and note fixes
 
 
-def _part_html(book: Book, part: Part, fixes: Fixes) -> str:
+def _part_html(book: Book, job: PartJob, fixes: Fixes) -> str:
     """A re-layout adds CSS only: the part's HTML is made once per set of note fixes."""
-    if (part.index, fixes) not in _HTML:
+    if (job.key, fixes) not in _HTML:
         _HTML.clear()
-        _HTML[part.index, fixes] = part_html(book_html(book.pub, book.styles, fixes or None),
-                                             part)
-    return _HTML[part.index, fixes]
+        _HTML[job.key, fixes] = part_html(book_html(book.pub, book.styles, fixes or None),
+                                          job.part)
+    return _HTML[job.key, fixes]
 
 
 def _render(book: Book, job: PartJob, fixes: Fixes, css: str) -> _Laid:
-    html = _part_html(book, job.part, fixes)
+    html = _part_html(book, job, fixes)
     sheets = print_sheets(book.pub, press=book.press)
     with seed_targets(dict(job.seeds)):
         document, warnings = lay_out(html, book.pub.root, book.styles, sheets, css)

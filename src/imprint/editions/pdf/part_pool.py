@@ -183,7 +183,10 @@ def _reuse_ready(schedule: _Schedule, pending: deque[PartJob], reuse: Reuse) -> 
 
 def _receive(connection: Connection, schedule: _Schedule, progress: Callable[[str], None],
              total: int) -> None:
-    message = connection.recv()
+    try:
+        message = connection.recv()
+    except EOFError:  # killed: by the system for memory, most often
+        raise RuntimeError("a layout worker stopped without a word (out of memory?)") from None
     schedule.replies[connection] -= 1
     if message[0] == "count":
         _, index, pages, anchors = message

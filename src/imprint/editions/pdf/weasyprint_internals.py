@@ -261,8 +261,10 @@ def keep_layout_context() -> None:
 
 
 def last_layout_context() -> Any:
-    """The layout context of the latest render (`keep_layout_context` must be on)."""
-    return _MARGINS["context"]
+    """The layout context of the latest render (`keep_layout_context` must be on), handed
+    over: it is not kept here, as it holds that render's whole layout."""
+    context, _MARGINS["context"] = _MARGINS["context"], None
+    return context
 
 
 def shift_folios(pages: list[Page], context: Any, shift: int) -> None:
