@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -11,7 +13,7 @@ from pypdf import PdfReader
 
 from imprint.book.model import Chapter
 from imprint.cli import main
-from tests.conftest import REPO
+from tests.conftest import REPO, SAMPLE
 
 
 def build(kind: str, manuscript: Path, out: Path, *extra: str,
@@ -64,6 +66,15 @@ def top_line(page) -> str:  # type: ignore[no-untyped-def]
         return ""
     top = max(y for y, _ in found)
     return " ".join(t for y, t in found if abs(y - top) < 2)
+
+
+def sample_with_notes(target: Path, notes: str) -> Path:
+    """A copy of the sample manuscript at `target`, in notes mode `notes`."""
+    shutil.copytree(SAMPLE, target)
+    config = target / "publication.yaml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(re.sub(r"(?m)^notes:.*$", f"notes: {notes}", text), encoding="utf-8")
+    return target
 
 
 def output(out: Path, name: str) -> Path:

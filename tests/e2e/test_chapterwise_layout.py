@@ -9,14 +9,13 @@ against 5, and two pages more), and test_footnote_mode_build.py holds it to the 
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import pikepdf
 import pytest
-from tests.conftest import SAMPLE, STYLES
-from tests.helpers import build, pdf_destinations
+from tests.conftest import STYLES
+from tests.helpers import build, pdf_destinations, sample_with_notes
 
 from imprint.cli import main
 from imprint.editions.pdf.render import render_audited, write_pdf
@@ -25,20 +24,11 @@ from imprint.pipeline import build_publication
 SLUG = "sino-russian-military-alignment"
 
 
-def _manuscript(root: Path, notes: str = "endnotes") -> Path:
-    manuscript = root / "manuscript"
-    shutil.copytree(SAMPLE, manuscript)
-    config = manuscript / "publication.yaml"
-    text = config.read_text(encoding="utf-8")
-    config.write_text(re.sub(r"(?m)^notes:.*$", f"notes: {notes}", text), encoding="utf-8")
-    return manuscript
-
-
 @pytest.fixture(scope="module")
 def both(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """(parts joined, single pass) PDFs of the sample."""
     root = tmp_path_factory.mktemp("chapterwise")
-    manuscript = _manuscript(root)
+    manuscript = sample_with_notes(root / "manuscript", "endnotes")
     assert build("pdf", manuscript, root / "out") == 0
     pub = build_publication(manuscript, root / "cache", strict=False, styles=STYLES)
     single = root / "single.pdf"
@@ -103,7 +93,7 @@ def _built(manuscript: Path, out: Path, capsys: pytest.CaptureFixture[str]) -> i
 
 def test_an_edit_lays_out_only_what_it_changed(tmp_path: Path,
                                                capsys: pytest.CaptureFixture[str]) -> None:
-    manuscript = _manuscript(tmp_path)
+    manuscript = sample_with_notes(tmp_path / "manuscript", "endnotes")
     out = tmp_path / "out"
     assert _built(manuscript, out, capsys) == 8  # the front matter and 7 parts
     chapter = manuscript / "chapters" / "05-space-cyber.md"

@@ -5,15 +5,14 @@ heading), footnote numbers that hang; and the list-item rule in endnote mode too
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import page
 import pikepdf
 import pytest
-from tests.conftest import SAMPLE, STYLES
-from tests.helpers import build
+from tests.conftest import STYLES
+from tests.helpers import build, sample_with_notes
 
 from imprint.editions.pdf.render import Rendered, render_audited
 from imprint.editions.pdf.typography import audit_typography
@@ -23,12 +22,7 @@ PDF = "sino-russian-military-alignment/sino-russian-military-alignment.pdf"
 
 
 def _manuscript(root: Path, notes: str) -> Path:
-    manuscript = root / "manuscript"
-    shutil.copytree(SAMPLE, manuscript)
-    config = manuscript / "publication.yaml"
-    text = config.read_text(encoding="utf-8")
-    config.write_text(re.sub(r"(?m)^notes:.*$", f"notes: {notes}", text), encoding="utf-8")
-    return manuscript
+    return sample_with_notes(root / "manuscript", notes)
 
 
 @pytest.fixture(scope="module")

@@ -4,12 +4,10 @@ mended what it can: what issue 14 asks for is met, and the rest is reported with
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
-from tests.conftest import REPO
-from tests.helpers import run_cli
+from tests.helpers import run_cli, sample_with_notes
 
 from imprint.cli import default_styles
 from imprint.editions.pdf.render import render_audited
@@ -23,12 +21,7 @@ FORBIDDEN = ("stranded headings", "stranded captions", "stacks of hyphens",
 
 
 def _manuscript(tmp_path: Path, notes: str) -> Path:
-    copy = tmp_path / f"manuscript-{notes}"
-    shutil.copytree(REPO / "manuscript", copy)
-    config = copy / "publication.yaml"
-    text = config.read_text(encoding="utf-8")
-    config.write_text(re.sub(r"(?m)^notes: .*$", f"notes: {notes}", text), encoding="utf-8")
-    return copy
+    return sample_with_notes(tmp_path / f"manuscript-{notes}", notes)
 
 
 @pytest.mark.parametrize("notes", ["endnotes", "footnotes"])
