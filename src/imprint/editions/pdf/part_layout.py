@@ -18,9 +18,9 @@ import pikepdf
 from weasyprint.document import Document
 
 from imprint.book.files import atomic_path
-from imprint.book.model import Publication
+from imprint.book.model import ImprintError, Publication
 from imprint.editions.pages import PageStart
-from imprint.editions.pdf.audit import anchor_pages, audit_notes
+from imprint.editions.pdf.audit import NoteProblem, anchor_pages, audit_notes, note_diagnostics
 from imprint.editions.pdf.finish import mark_margin_artifacts
 from imprint.editions.pdf.footnotes import words_to_line_start
 from imprint.editions.pdf.join import write_part
@@ -156,9 +156,6 @@ def _audited(book: Book, job: PartJob) -> tuple[_Laid, TypographyReport]:
         known = None
         laid, problems = _notes_placed(book, job, None)
     if problems:
-        from imprint.book.model import ImprintError
-        from imprint.editions.pdf.audit import note_diagnostics
-
         raise ImprintError(note_diagnostics(book.pub, problems))
 
     def relayout(css: str) -> _Laid | None:
@@ -177,13 +174,15 @@ def _trimmed(laid: _Laid, part: Part) -> Document:
     return document if part.last else document.copy(document.pages[:-TAIL_PAGES])
 
 
-def _notes_placed(book: Book, job: PartJob, known: Remembered | None):  # type: ignore[no-untyped-def]
+def _notes_placed(book: Book, job: PartJob, known: Remembered | None
+                  ) -> tuple[_Laid, list[NoteProblem]]:
     if known is None:
         return _placed(book, job, frozenset(), "")
     return _placed(book, job, known.footnotes, stylesheet(dict(known.rules)))
 
 
-def _placed(book: Book, job: PartJob, fixes: Fixes, css: str):  # type: ignore[no-untyped-def]
+def _placed(book: Book, job: PartJob, fixes: Fixes, css: str
+            ) -> tuple[_Laid, list[NoteProblem]]:
     """The part laid out with `css`, each of its notes on its call's page (footnote mode
     breaks the page before a late note's call, as `render._placed` does for the book)."""
     laid = _render(book, job, fixes, css)
