@@ -31,9 +31,14 @@ from imprint.editions.pdf.located import locate
 from imprint.editions.pdf.part_layout import Book, LaidPart, PartJob, pdf_name
 from imprint.editions.pdf.part_pool import Anchors, lay_out_parts
 from imprint.editions.pdf.parts import Part, first_ids, part_sources, plan_parts
-from imprint.editions.pdf.render import book_html, labels, print_sheets, weasyprint_warnings
+from imprint.editions.pdf.render import (
+    book_html,
+    labels,
+    print_sheets,
+    weasyprint_warnings,
+    written_warnings,
+)
 from imprint.editions.pdf.typography_fix import TypographyReport, merge_reports
-from imprint.editions.pdf.weasyprint_internals import notdef_code_point
 
 Verify = Callable[[Path, dict[str, int]], None]
 
@@ -167,6 +172,4 @@ def write_book(pub: Publication, laid: LaidBook, target: Path,
                      object_stream_mode=pikepdf.ObjectStreamMode.generate)
         if verify is not None:
             verify(temporary, laid.anchors)
-    drawn = [m for m in [*written, *joined] if notdef_code_point(m) is None]
-    return [*laid.warnings,
-            *locate(pub, (Diagnostic(None, f"weasyprint: {m}", "warning") for m in drawn))]
+    return [*laid.warnings, *written_warnings(pub, [*written, *joined])]

@@ -234,9 +234,13 @@ def write_pdf(pub: Publication, styles: Path, target: Path, *, press: bool = Fal
         _finish(temporary, body_start(pub, rendered), identifier if press else None)
         if verify is not None:
             verify(temporary, rendered.document)
+    return [*rendered.warnings, *written_warnings(pub, messages)]
+
+
+def written_warnings(pub: Publication, messages: list[str]) -> tuple[Diagnostic, ...]:
+    """WeasyPrint's log while writing, located; the missing glyphs are the glyph audit's."""
     drawn = [m for m in messages if notdef_code_point(m) is None]
-    return [*rendered.warnings,
-            *locate(pub, (Diagnostic(None, f"weasyprint: {m}", "warning") for m in drawn))]
+    return locate(pub, (Diagnostic(None, f"weasyprint: {m}", "warning") for m in drawn))
 
 
 def _finish(path: Path, body: int, press_seed: bytes | None = None) -> None:
