@@ -18,26 +18,25 @@ import pikepdf
 from weasyprint.document import Document
 
 from imprint.book.files import atomic_path
-from imprint.book.model import ImprintError, Publication
+from imprint.book.model import Publication
 from imprint.editions.pages import PageStart
-from imprint.editions.pdf.audit import NoteProblem, anchor_pages, audit_notes, note_diagnostics
+from imprint.editions.pdf.audit import anchor_pages
 from imprint.editions.pdf.finish import mark_margin_artifacts
-from imprint.editions.pdf.footnotes import words_to_line_start
 from imprint.editions.pdf.join import write_part
 from imprint.editions.pdf.list_items import fix_list_items
 from imprint.editions.pdf.pagemap import page_map
 from imprint.editions.pdf.parts import TAIL_PAGES, Part, part_html
 from imprint.editions.pdf.remembered import Remembered
 from imprint.editions.pdf.render import (
-    FOOTNOTE_RETRIES,
     Fixes,
     Rendered,
+    audited,
     book_html,
     lay_out,
     print_sheets,
     weasyprint_warnings,
 )
-from imprint.editions.pdf.typography_fix import ROUNDS, TypographyReport, stylesheet, typeset
+from imprint.editions.pdf.typography_fix import TypographyReport
 from imprint.editions.pdf.weasyprint_internals import (
     keep_layout_context,
     last_layout_context,
@@ -85,17 +84,11 @@ class LaidPart:
 
 
 @dataclass(frozen=True)
-class _Laid:
-    rendered: Rendered
-    context: object
-
-
-@dataclass(frozen=True)
 class Held:
     """A part laid out and audited, kept in its worker until its folios are known."""
 
     job: PartJob
-    laid: _Laid
+    laid: Rendered
     typography: TypographyReport
     pages: int  # in the book: the tail's page is not counted
     anchors: tuple[tuple[str, int], ...]
@@ -113,14 +106,14 @@ def lay_out_part(book: Book, job: PartJob) -> Held:
 def finish_part(book: Book, held: Held, shift: int) -> LaidPart:
     """The part's folios drawn `shift` on (the pages of the body parts before it), and its
     PDF written."""
-    document = held.laid.rendered.document
+    document = held.laid.document
     if shift:
         shift_folios(document.pages, held.laid.context, shift)
     kept = _trimmed(held.laid, held.job.part)
     target = book.folder / pdf_name(held.job.key, shift)
     with weasyprint_warnings() as messages, atomic_path(target) as temporary:
-        stubs = _write(kept, temporary, _identifier(held.laid.rendered.html))
-    rendered = held.laid.rendered
+        stubs = _write(kept, temporary, _identifier(held.laid.html))
+    rendered = held.laid
     starts = page_map(replace(rendered, document=kept), ("",) * held.pages).pages
     return LaidPart(held.job.part.index, held.job.name, held.pages, held.anchors, starts,
                     held.typography, tuple(w.message for w in rendered.warnings),
@@ -149,52 +142,17 @@ def _identifier(html: str) -> bytes:
     return hashlib.sha256(html.encode()).hexdigest()[:32].encode()
 
 
-def _audited(book: Book, job: PartJob) -> tuple[_Laid, TypographyReport]:
-    known = job.known
-    laid, problems = _notes_placed(book, job, known)
-    if problems and known:  # the remembered fixes no longer hold: find them afresh
-        known = None
-        laid, problems = _notes_placed(book, job, None)
-    if problems:
-        raise ImprintError(note_diagnostics(book.pub, problems))
-
-    def relayout(css: str) -> _Laid | None:
-        again, late = _placed(book, job, laid.rendered.footnotes, css)
-        return None if late else again
-
-    start = dict(known.rules) if known else None
-    best, typography = typeset(book.pub, laid, lambda r: _trimmed(r, job.part), relayout,
-                               start, limit=0 if known else ROUNDS)
-    return best, typography
+def _audited(book: Book, job: PartJob) -> tuple[Rendered, TypographyReport]:
+    """The part audited as `render.render_audited` audits the book, on its own pages."""
+    return audited(book.pub, lambda fixes, css: _render(book, job, fixes, css), job.known,
+                   pages=lambda rendered: _trimmed(rendered, job.part),
+                   numbers=lambda document: _note_numbers(book.pub, document))
 
 
-def _trimmed(laid: _Laid, part: Part) -> Document:
+def _trimmed(rendered: Rendered, part: Part) -> Document:
     """The part's pages as the book prints them: the audit never sees the tail's page."""
-    document = laid.rendered.document
+    document = rendered.document
     return document if part.last else document.copy(document.pages[:-TAIL_PAGES])
-
-
-def _notes_placed(book: Book, job: PartJob, known: Remembered | None
-                  ) -> tuple[_Laid, list[NoteProblem]]:
-    if known is None:
-        return _placed(book, job, frozenset(), "")
-    return _placed(book, job, known.footnotes, stylesheet(dict(known.rules)))
-
-
-def _placed(book: Book, job: PartJob, fixes: Fixes, css: str
-            ) -> tuple[_Laid, list[NoteProblem]]:
-    """The part laid out with `css`, each of its notes on its call's page (footnote mode
-    breaks the page before a late note's call, as `render._placed` does for the book)."""
-    laid = _render(book, job, fixes, css)
-    numbers = _note_numbers(book.pub, laid.rendered.document)
-    problems = audit_notes(book.pub, laid.rendered.document, numbers)
-    for _ in range(FOOTNOTE_RETRIES):
-        if not problems or book.pub.meta.notes != "footnotes":
-            break
-        fixes |= {(p.number, _words(laid.rendered.document, p.number)) for p in problems}
-        laid = _render(book, job, fixes, css)
-        problems = audit_notes(book.pub, laid.rendered.document, numbers)
-    return laid, problems
 
 
 def _note_numbers(pub: Publication, document: Document) -> frozenset[int]:
@@ -205,11 +163,6 @@ def _note_numbers(pub: Publication, document: Document) -> frozenset[int]:
     anchors = anchor_pages(document)
     return frozenset(n.number for c in pub.chapters for n in c.notes
                      if f"noteref-{n.number}" in anchors)
-
-
-def _words(document: Document, number: int) -> int:
-    words = words_to_line_start(document, number)
-    return 1 if words is None else words
 
 
 _HTML: dict[tuple[str, Fixes], str] = {}  # the latest part HTML, by its key and note fixes
@@ -224,10 +177,9 @@ def _part_html(book: Book, job: PartJob, fixes: Fixes) -> str:
     return _HTML[job.key, fixes]
 
 
-def _render(book: Book, job: PartJob, fixes: Fixes, css: str) -> _Laid:
+def _render(book: Book, job: PartJob, fixes: Fixes, css: str) -> Rendered:
     html = _part_html(book, job, fixes)
     sheets = print_sheets(book.pub, press=book.press)
     with seed_targets(dict(job.seeds)):
         document, warnings = lay_out(html, book.pub.root, book.styles, sheets, css)
-    rendered = Rendered(html, document, warnings, footnotes=fixes)
-    return _Laid(rendered, last_layout_context())
+    return Rendered(html, document, warnings, footnotes=fixes, context=last_layout_context())

@@ -115,6 +115,11 @@ class Rendered:
     warnings: tuple[Diagnostic, ...]
     typography: TypographyReport | None = None  # the typographic audit of these pages
     footnotes: Fixes = frozenset()  # the page breaks at late notes it was laid out with
+    context: Any = None  # WeasyPrint's layout context, kept for a part's folios (parts.py)
+
+
+# Lays the book (or a part) out with these note page breaks and this CSS added.
+LayOut = Callable[[Fixes, str], Rendered]
 
 
 def lay_out(html: str, root: Path, styles: Path, sheets: tuple[str, ...] = ("print.css",),
@@ -156,11 +161,26 @@ def render_audited(pub: Publication, styles: Path, *, press: bool = False,
     same book lays it out once, with them (`remembered`)."""
     sheets = [styles / sheet for sheet in print_sheets(pub, press=press)]
     digest = remembered.key(book_html(pub, styles), sheets, press)
-    known = remembered.load(cache_dir, digest)
-    rendered, problems = _notes_placed(pub, styles, press, known)
+
+    def lay(fixes: Fixes, css: str) -> Rendered:
+        return render_document(pub, styles, fixes or None, press=press, css=css)
+
+    best, typography = audited(pub, lay, remembered.load(cache_dir, digest))
+    remembered.store(cache_dir, digest, Remembered(best.footnotes, typography.rules))
+    return replace(best, typography=typography)
+
+
+def audited(pub: Publication, lay: LayOut, known: Remembered | None, *,
+            pages: Callable[[Rendered], Document] = lambda r: r.document,
+            numbers: Callable[[Document], frozenset[int] | None] = lambda _: None,
+            ) -> tuple[Rendered, TypographyReport]:
+    """The audited layout of the book or of one part (parts.py) that `lay` lays out: every
+    note (or those `numbers` names) placed, from the `known` fixes if they still hold, then
+    the typography mended; `pages` are the pages the typographic audit reads."""
+    rendered, problems = _notes_placed(pub, lay, known, numbers)
     if problems and known:  # the remembered fixes no longer hold: find them afresh
         known = None
-        rendered, problems = _notes_placed(pub, styles, press, None)
+        rendered, problems = _notes_placed(pub, lay, None, numbers)
     if problems:
         raise ImprintError(note_diagnostics(pub, problems))
 
@@ -168,38 +188,38 @@ def render_audited(pub: Publication, styles: Path, *, press: bool = False,
         # A typographic fix moves lines, and with them note calls: the notes it carries off
         # their page are placed again as for the first layout (a page break at the call's
         # line), from the first layout's breaks, so a break no longer needed is not kept.
-        again, late = _placed(pub, styles, press, rendered.footnotes, css)
+        again, late = _placed(pub, lay, rendered.footnotes, css, numbers)
         return None if late else again
 
     start = dict(known.rules) if known else None
-    best, typography = typeset(pub, rendered, lambda r: r.document, relayout, start,
-                               limit=0 if known else ROUNDS)
-    remembered.store(cache_dir, digest, Remembered(best.footnotes, typography.rules))
-    return replace(best, typography=typography)
+    return typeset(pub, rendered, pages, relayout, start, limit=0 if known else ROUNDS)
 
 
-def _notes_placed(pub: Publication, styles: Path, press: bool, known: Remembered | None
+def _notes_placed(pub: Publication, lay: LayOut, known: Remembered | None,
+                  numbers: Callable[[Document], frozenset[int] | None]
                   ) -> tuple[Rendered, list[NoteProblem]]:
     """A layout with every note on its call's page, starting from `known` fixes."""
     if known is None:
-        return _placed(pub, styles, press, frozenset(), "")
-    return _placed(pub, styles, press, known.footnotes, stylesheet(dict(known.rules)))
+        return _placed(pub, lay, frozenset(), "", numbers)
+    return _placed(pub, lay, known.footnotes, stylesheet(dict(known.rules)), numbers)
 
 
-def _placed(pub: Publication, styles: Path, press: bool, fixes: Fixes, css: str
+def _placed(pub: Publication, lay: LayOut, fixes: Fixes, css: str,
+            numbers: Callable[[Document], frozenset[int] | None]
             ) -> tuple[Rendered, list[NoteProblem]]:
-    """The book laid out with `css`, every note on its call's page: footnote mode adds a page
-    break before a late note's call to the `fixes` it starts from. The problems left when
-    the retries run out."""
-    rendered = render_document(pub, styles, fixes or None, press=press, css=css)
-    problems = audit_notes(pub, rendered.document)
+    """Laid out with `css`, every note on its call's page: footnote mode adds a page break
+    before a late note's call to the `fixes` it starts from. The problems left when the
+    retries run out."""
+    rendered = lay(fixes, css)
+    wanted = numbers(rendered.document)
+    problems = audit_notes(pub, rendered.document, wanted)
     for _ in range(FOOTNOTE_RETRIES):
         if not problems or pub.meta.notes != "footnotes":
             break
         fixes |= {(problem.number, _words(rendered.document, problem.number))
                   for problem in problems}
-        rendered = render_document(pub, styles, fixes, press=press, css=css)
-        problems = audit_notes(pub, rendered.document)
+        rendered = lay(fixes, css)
+        problems = audit_notes(pub, rendered.document, wanted)
     return rendered, problems
 
 
