@@ -134,13 +134,13 @@ def _pdf(args: argparse.Namespace, report: Reporter) -> list[Diagnostic]:
         report.step(f"wrote {target} ({target.stat().st_size // 1024} KiB)")
         report.step(laid.typography.summary)
         return [*warnings, *laid.typography.diagnostics]
-    rendered = render_audited(pub, args.styles, press=args.press, cache_dir=args.out / ".cache")
+    rendered = render_audited(pub, args.styles, press=args.press, cache_dir=cache)
     # Every build is audited: the file is read back and compared with the model before it
     # replaces the last good one.
     warnings = write_pdf(pub, args.styles, target, press=args.press, rendered=rendered,
                          verify=lambda path, layout: audit_pdf(pub, path, layout))
     if not args.press:  # the EPUB's page list and cover come from this same layout
-        store_layout(pub, args.styles, args.out / ".cache", rendered)
+        store_layout(pub, args.styles, cache, rendered)
     report.step(f"wrote {target} ({target.stat().st_size // 1024} KiB)")
     if rendered.typography is not None:  # what the typographic audit could not mend
         report.step(rendered.typography.summary)

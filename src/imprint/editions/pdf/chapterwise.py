@@ -115,16 +115,11 @@ class _Jobs:
 
     def keep(self, laid: LaidBook) -> None:
         """Record this build's parts; remove every other part kept."""
-        keys = [_key_of(part) for part in laid.parts]
-        for part, key, first in zip(laid.parts, keys, laid.firsts, strict=True):
-            part_cache.store(self.folder, key, part, first - laid.firsts[1] if part.index else 0)
-        part_cache.prune(self.folder, {f"part-{key}.json" for key in keys}
+        for part, first in zip(laid.parts, laid.firsts, strict=True):
+            shift = first - laid.firsts[1] if part.index else 0
+            part_cache.store(self.folder, part.key, part, shift)
+        part_cache.prune(self.folder, {f"part-{part.key}.json" for part in laid.parts}
                          | {Path(part.pdf).name for part in laid.parts})
-
-
-def _key_of(part: LaidPart) -> str:
-    """The cache key in a part PDF's name (`part-<key>-<shift>.pdf`)."""
-    return Path(part.pdf).name.removeprefix("part-").rsplit("-", 1)[0]
 
 
 def _seeds(plan: tuple[Part, ...], counts: dict[int, int],

@@ -24,7 +24,7 @@ from imprint.editions.pdf.part_layout import LaidPart
 from imprint.editions.pdf.remembered import Remembered
 from imprint.editions.pdf.typography_fix import TypographyReport
 
-FORMAT = "part-2"  # bump when LaidPart or the part's PDF changes meaning
+FORMAT = "part-3"  # bump when LaidPart or the part's PDF changes meaning
 
 
 def part_key(html: str, sheets: list[Path], assets: list[Path], mode: str, press: bool) -> str:
@@ -86,7 +86,7 @@ def _laid(data: dict[str, Any], folder: Path) -> LaidPart:
                              tuple((str(s), str(d)) for s, d in data["remembered"]["rules"]))
     starts = tuple(PageStart(p["label"], tuple(Anchor(**a) for a in p["anchors"]), p["tag"])
                    for p in data["starts"])
-    return LaidPart(int(data["index"]), str(data["name"]), int(data["pages"]),
+    return LaidPart(int(data["index"]), str(data["name"]), str(data["key"]), int(data["pages"]),
                     tuple((str(n), int(p)) for n, p in data["anchors"]), starts, typography,
                     tuple(data["warnings"]), tuple(data["written"]), remembered_,
                     str(folder / data["pdf"]), frozenset(data["stubs"]))

@@ -72,6 +72,7 @@ class LaidPart:
 
     index: int
     name: str
+    key: str  # the part's cache key (PartJob.key)
     pages: int  # in the book: the tail's page is not counted
     anchors: tuple[tuple[str, int], ...]  # each anchor's first page, counted in the part
     starts: tuple[PageStart, ...]  # the page map's entries, labels left empty
@@ -115,9 +116,9 @@ def finish_part(book: Book, held: Held, shift: int) -> LaidPart:
         stubs = _write(kept, temporary, _identifier(held.laid.html))
     rendered = held.laid
     starts = page_map(replace(rendered, document=kept), ("",) * held.pages).pages
-    return LaidPart(held.job.part.index, held.job.name, held.pages, held.anchors, starts,
-                    held.typography, tuple(w.message for w in rendered.warnings),
-                    tuple(messages),
+    return LaidPart(held.job.part.index, held.job.name, held.job.key, held.pages,
+                    held.anchors, starts, held.typography,
+                    tuple(w.message for w in rendered.warnings), tuple(messages),
                     Remembered(rendered.footnotes, held.typography.rules), str(target), stubs)
 
 
